@@ -1,0 +1,61 @@
+# Gaoling: every target installs what it needs and skips what is already there.
+#   make demo   the whole platform story on a local anvil and the local IPFS store
+#   make test   the whole test suite
+#   make bench  gas and throughput, side by side with the named peers -> BENCHMARKS.md
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PYTHON      := $(VENV)/bin/python
+APE         := $(VENV)/bin/ape
+SOLC_VERSION := 0.8.37
+SOLCX_DIR   := $(VENV)/solcx
+SOLC        := $(SOLCX_DIR)/solc-v$(SOLC_VERSION)
+
+# ape-solidity finds the compiler through py-solc-x's SOLCX_BINARY_PATH; anvil comes from npm.
+export SOLCX_BINARY_PATH := $(CURDIR)/$(SOLCX_DIR)
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PYTHONUNBUFFERED := 1
+
+PIP_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+
+.PHONY: help setup demo test bench clean lint
+
+help:
+	@echo "make demo   run the platform story on a local anvil and the local IPFS store"
+	@echo "make test   run the whole test suite"
+	@echo "make bench  measure gas and throughput against peers, write BENCHMARKS.md"
+	@echo "make clean  remove build output and local chain data (keeps .venv and node_modules)"
+
+setup: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+
+$(PIP_STAMP): pyproject.toml requirements.lock
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# So that `source .venv/bin/activate` gives a shell where `ape` finds solc and anvil.
+	@grep -q SOLCX_BINARY_PATH $(VENV)/bin/activate || printf '\nexport SOLCX_BINARY_PATH="%s"\nexport PATH="%s:$$PATH"\n' \
+		"$(CURDIR)/$(SOLCX_DIR)" "$(CURDIR)/node_modules/.bin" >> $(VENV)/bin/activate
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
+	@mkdir -p $(SOLCX_DIR)
+	@ln -sf $(CURDIR)/tools/solc-adapter.cjs $@
+	@$@ --version | grep -q "Version: $(SOLC_VERSION)+commit" || { echo "solc adapter does not report $(SOLC_VERSION)"; exit 1; }
+
+demo: setup
+	$(APE) run demo
+
+test: setup
+	$(APE) test tests $(PYTEST_ARGS)
+
+bench: setup
+	$(APE) run bench
+
+clean:
+	rm -rf .build .cache/gaoling-demo
