@@ -4,7 +4,6 @@ pragma solidity ^0.8.24;
 import {ERC721A} from "erc721a/contracts/ERC721A.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -24,6 +23,8 @@ import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
 /// @dev Built on ERC721A so that a batch mint writes one ownership slot and one address slot
 /// whatever its size. Packed storage:
 ///   _phases[id]  one slot:  [0..95] price (wei) | [96..135] start | [136..175] end | [176..207] maxPerWallet
+///   _saleControl one slot:  [0..159] points ledger | [160..167] paused flag
+///                (read once per sale; OpenZeppelin's Pausable would cost a second cold slot on every mint)
 ///   ERC721A aux  64 bits in the buyer's address-data slot, already written by `_mint`:
 ///                [0..31] tokens bought in the allowlist phase | [32..63] tokens bought in the public phase
 ///   ERC721A extraData 24 bits per ownership: 0 while the token sits with its minter, 1 once transferred
@@ -32,7 +33,6 @@ contract GaolingEdition is
     ERC721A,
     ERC2981,
     AccessControl,
-    Pausable,
     EIP712,
     RevenueSplit,
     SingleUseNonces,
@@ -109,6 +109,7 @@ contract GaolingEdition is
     /// so the interface id and event are declared here.
     bytes4 private constant _ERC4906_INTERFACE_ID = 0x49064906;
 
+    uint256 private constant _PAUSED_FLAG = 1 << 160;
     uint256 private constant _PUBLIC_COUNT_SHIFT = 32;
     uint64 private constant _COUNT_MASK = 0xffffffff;
 
@@ -120,7 +121,7 @@ contract GaolingEdition is
 
     mapping(PhaseId => Phase) private _phases;
     bytes32 public allowlistRoot;
-    IPurchaseRecorder public pointsLedger;
+    uint256 private _saleControl;
     bool public metadataFrozen;
     string private _baseTokenURI;
     string private _contractURI;
@@ -147,6 +148,10 @@ contract GaolingEdition is
     error EditionSoulbound(uint256 tokenId);
     error EditionNonexistentToken(uint256 tokenId);
     error EditionInsufficientGasForHook();
+    /// @notice Minting is paused (same name and selector as OpenZeppelin's Pausable).
+    error EnforcedPause();
+    /// @notice The sale is not paused (same name and selector as OpenZeppelin's Pausable).
+    error ExpectedPause();
 
     // ---------------------------------------------------------------- events
 
@@ -171,6 +176,10 @@ contract GaolingEdition is
     event RoyaltyUpdated(address receiver, uint96 bps);
     /// @notice Emitted when the points ledger changes (zero turns points off).
     event PointsLedgerUpdated(address ledger);
+    /// @notice Emitted when `account` pauses minting (same signature as OpenZeppelin's Pausable).
+    event Paused(address account);
+    /// @notice Emitted when `account` resumes minting.
+    event Unpaused(address account);
     /// @notice Emitted when the points ledger rejected a purchase record; the sale still stands.
     event PurchaseHookFailed(address indexed ledger, address indexed buyer);
 
@@ -207,9 +216,10 @@ contract GaolingEdition is
     // ---------------------------------------------------------------- sale
 
     /// @notice Buys `quantity` tokens in the public phase, paying exactly price × quantity.
-    function mintPublic(uint256 quantity) external payable whenNotPaused {
+    function mintPublic(uint256 quantity) external payable {
+        uint256 control = _requireNotPaused();
         Phase memory phase = _activePhase(PhaseId.Public);
-        _buy(PhaseId.Public, phase, quantity, phase.maxPerWallet);
+        _buy(PhaseId.Public, phase, quantity, phase.maxPerWallet, control);
     }
 
     /// @notice Buys `quantity` tokens in the allowlist phase.
@@ -218,18 +228,19 @@ contract GaolingEdition is
     function mintAllowlist(uint256 quantity, uint256 allowance, bytes32[] calldata proof)
         external
         payable
-        whenNotPaused
     {
+        uint256 control = _requireNotPaused();
         Phase memory phase = _activePhase(PhaseId.Allowlist);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(msg.sender, allowance))));
         if (!MerkleProof.verifyCalldata(proof, allowlistRoot, leaf)) revert EditionInvalidProof(msg.sender, allowance);
         uint256 limit = phase.maxPerWallet == 0 || allowance < phase.maxPerWallet ? allowance : phase.maxPerWallet;
-        _buy(PhaseId.Allowlist, phase, quantity, limit);
+        _buy(PhaseId.Allowlist, phase, quantity, limit, control);
     }
 
     /// @notice Mints a fiat-paid order to its recipient. Anyone may relay it: the signature binds the
     /// recipient, the quantity, this contract and this chain, and each nonce works once.
-    function mintWithOrder(MintOrder calldata order, bytes calldata signature) external whenNotPaused {
+    function mintWithOrder(MintOrder calldata order, bytes calldata signature) external {
+        uint256 control = _requireNotPaused();
         if (block.timestamp > order.expiry) revert EditionOrderExpired(order.nonce, order.expiry);
         if (order.recipient == address(0)) revert EditionInvalidRecipient(order.recipient);
         bytes32 digest = _hashTypedDataV4(
@@ -245,7 +256,7 @@ contract GaolingEdition is
         _useNonce(order.nonce);
         uint256 firstTokenId = _mintCapped(order.recipient, order.quantity);
         emit OrderFilled(order.nonce, order.recipient, firstTokenId, order.quantity);
-        _recordPurchase(order.recipient, 0, order.quantity);
+        _recordPurchase(control, order.recipient, 0, order.quantity);
     }
 
     /// @notice Cancels an issued order that has not been filled. Only an order signer.
@@ -281,18 +292,33 @@ contract GaolingEdition is
     /// @notice Points the sale at a points ledger, or turns points off with the zero address.
     /// The ledger must grant this contract its purchase-recorder role.
     function setPointsLedger(IPurchaseRecorder ledger) external onlyRole(SALE_MANAGER_ROLE) {
-        pointsLedger = ledger;
+        _saleControl = (_saleControl & _PAUSED_FLAG) | uint256(uint160(address(ledger)));
         emit PointsLedgerUpdated(address(ledger));
     }
 
     /// @notice Stops all minting. Transfers and revenue withdrawals continue.
     function pause() external onlyRole(PAUSER_ROLE) {
-        _pause();
+        uint256 control = _requireNotPaused();
+        _saleControl = control | _PAUSED_FLAG;
+        emit Paused(msg.sender);
     }
 
     /// @notice Resumes minting.
     function unpause() external onlyRole(PAUSER_ROLE) {
-        _unpause();
+        uint256 control = _saleControl;
+        if (control & _PAUSED_FLAG == 0) revert ExpectedPause();
+        _saleControl = control & ~_PAUSED_FLAG;
+        emit Unpaused(msg.sender);
+    }
+
+    /// @notice True while minting is paused.
+    function paused() external view returns (bool) {
+        return _saleControl & _PAUSED_FLAG != 0;
+    }
+
+    /// @notice The points ledger that sales report to, or zero.
+    function pointsLedger() external view returns (IPurchaseRecorder) {
+        return IPurchaseRecorder(address(uint160(_saleControl)));
     }
 
     // ---------------------------------------------------------------- views
@@ -398,7 +424,12 @@ contract GaolingEdition is
         if (block.timestamp < p.start || block.timestamp >= p.end) revert EditionPhaseNotActive(id);
     }
 
-    function _buy(PhaseId id, Phase memory phase, uint256 quantity, uint256 walletLimit) private {
+    function _requireNotPaused() private view returns (uint256 control) {
+        control = _saleControl;
+        if (control & _PAUSED_FLAG != 0) revert EnforcedPause();
+    }
+
+    function _buy(PhaseId id, Phase memory phase, uint256 quantity, uint256 walletLimit, uint256 control) private {
         uint256 cost = uint256(phase.price) * quantity;
         if (msg.value != cost) revert EditionWrongPayment(cost, msg.value);
 
@@ -415,7 +446,7 @@ contract GaolingEdition is
         _setAux(msg.sender, uint64(aux + (quantity << shift)));
 
         emit Purchased(msg.sender, id, firstTokenId, quantity, cost);
-        _recordPurchase(msg.sender, cost, quantity);
+        _recordPurchase(control, msg.sender, cost, quantity);
     }
 
     function _mintCapped(address to, uint256 quantity) private returns (uint256 firstTokenId) {
@@ -432,8 +463,8 @@ contract GaolingEdition is
 
     /// @dev Interaction last: the ledger is ours, but it is called with capped gas inside try/catch
     /// so that a broken or misconfigured ledger can never block a sale.
-    function _recordPurchase(address buyer, uint256 value, uint256 quantity) private {
-        IPurchaseRecorder ledger = pointsLedger;
+    function _recordPurchase(uint256 control, address buyer, uint256 value, uint256 quantity) private {
+        IPurchaseRecorder ledger = IPurchaseRecorder(address(uint160(control)));
         if (address(ledger) == address(0)) return;
         // Without enough gas the capped call could fail for lack of gas alone and lose the points.
         if (gasleft() < PURCHASE_HOOK_GAS + PURCHASE_HOOK_GAS / 63 + 5_000) revert EditionInsufficientGasForHook();

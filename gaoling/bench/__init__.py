@@ -1,0 +1,110 @@
+"""`make bench`: gas and throughput, each side by side with a named peer, in one run.
+
+Gas is deterministic, so it is reported as absolute figures and ratios. Throughput depends on a
+shared, noisy machine, so it is reported as the ratio between our implementation and the peer
+measured in the same run.
+
+Each area contributes a module here: `measure(ctx) -> {key: gas}` for gas, and the IPFS module a
+`measure_throughput(workdir) -> dict` for build speed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+GAS_MODULES = ("edition", "auction", "fan", "quiz", "voucher")
+
+
+@dataclass
+class BenchContext:
+    project: Any
+    accounts: Any
+    chain: Any
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A target from the issues: `ours` must be at most `limit` × `peer` (or an absolute budget)."""
+
+    title: str
+    ours: Callable[[dict[str, float]], float]
+    peer: Callable[[dict[str, float]], float] | None
+    limit: float
+
+    def evaluate(self, gas: dict[str, float]) -> tuple[float, float | None, float | None, bool]:
+        ours = self.ours(gas)
+        if self.peer is None:
+            return ours, None, None, ours <= self.limit
+        peer = self.peer(gas)
+        ratio = ours / peer
+        return ours, peer, ratio, ratio <= self.limit
+
+
+def _marginal(prefix: str) -> Callable[[dict[str, float]], float]:
+    return lambda g: (g[f"{prefix}_10"] - g[f"{prefix}_1"]) / 9
+
+
+TARGETS = [
+    Comparison("edition public mint of 1 vs ERC721A mint of 1 (≤ 1.15×)",
+               lambda g: g["edition.public_mint_1"], lambda g: g["erc721a.mint_1"], 1.15),
+    Comparison("marginal gas per extra token vs ERC721A (≤ 1.05×)",
+               _marginal("edition.public_mint"), _marginal("erc721a.mint"), 1.05),
+    Comparison("auction first bid (≤ 60,000)", lambda g: g["auction.first_bid"], None, 60_000),
+    Comparison("auction outbid with refund (≤ 65,000)", lambda g: g["auction.outbid"], None, 65_000),
+    Comparison("auction settle (≤ 130,000)", lambda g: g["auction.settle"], None, 130_000),
+    Comparison("relayed check-in per user, batch of 100 (≤ 15,000)",
+               lambda g: g["points.relay_check_in_per_user_batch_100"], None, 15_000),
+]
+
+
+def measure_gas(ctx: BenchContext, on_module: Callable[[str], None] | None = None) -> tuple[dict[str, int], list[str]]:
+    """Runs every gas module present. Returns the figures and the names of modules not present."""
+    gas: dict[str, int] = {}
+    missing: list[str] = []
+    for name in GAS_MODULES:
+        try:
+            module = importlib.import_module(f"gaoling.bench.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"gaoling.bench.{name}":
+                raise
+            missing.append(name)
+            continue
+        if on_module:
+            on_module(name)
+        with ctx.chain.isolate():
+            gas.update({key: int(value) for key, value in module.measure(ctx).items()})
+    return gas, missing
+
+
+def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, context: str) -> str:
+    lines = ["# Benchmarks", "", context, "", "## Targets", "",
+             "| target | ours | peer | ratio | met |", "|---|---:|---:|---:|:---:|"]
+    for target in TARGETS:
+        try:
+            ours, peer, ratio, ok = target.evaluate(gas)
+        except KeyError:
+            continue
+        lines.append(
+            f"| {target.title} | {ours:,.0f} | {'' if peer is None else f'{peer:,.0f}'} | "
+            f"{'' if ratio is None else f'{ratio:.3f}'} | {'yes' if ok else '**no**'} |"
+        )
+    lines += ["", "## Gas (total transaction gas on anvil)", "", "| key | gas |", "|---|---:|"]
+    lines += [f"| `{key}` | {value:,} |" for key, value in sorted(gas.items())]
+    if throughput:
+        lines += ["", "## IPFS build throughput (same files, same run)", "", "| key | value |", "|---|---:|"]
+        for key, value in throughput.items():
+            lines.append(f"| `{key}` | {value:.3f} |" if isinstance(value, float) else f"| `{key}` | {value} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(root: Path, gas: dict[str, int], throughput: dict[str, Any] | None, context: str) -> None:
+    bench_dir = root / "benchmarks"
+    bench_dir.mkdir(exist_ok=True)
+    (bench_dir / "gas.json").write_text(json.dumps(gas, indent=2, sort_keys=True) + "\n")
+    if throughput:
+        (bench_dir / "throughput.json").write_text(json.dumps(throughput, indent=2, sort_keys=True) + "\n")
+    (root / "BENCHMARKS.md").write_text(render_markdown(gas, throughput, context))

@@ -1,0 +1,64 @@
+"""Gas for the edition sale, side by side with bare ERC721A and bare OpenZeppelin ERC721."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaoling.signing import Domain, sign
+
+PRICE = 10**16
+DAY = 86_400
+MINT_ORDER_TYPES = {
+    "MintOrder": [
+        {"name": "recipient", "type": "address"},
+        {"name": "quantity", "type": "uint256"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "expiry", "type": "uint256"},
+    ]
+}
+
+
+def _edition(ctx: Any, policy: int = 0, holding: int = 0):
+    admin, issuer, museum, artist = ctx.accounts[0], ctx.accounts[4], ctx.accounts[5], ctx.accounts[6]
+    init = (
+        "Bench Edition", "BENCH", 10_000, "ipfs://bench/", "ipfs://bench-contract",
+        artist.address, 500, [issuer.address, museum.address, artist.address], [6000, 2500, 1500],
+        policy, holding, admin.address,
+    )
+    edition = admin.deploy(ctx.project.GaolingEdition, init)
+    now = ctx.chain.pending_timestamp
+    edition.setPhase(1, (PRICE, now - 1, now + DAY, 0), sender=admin)
+    return edition
+
+
+def measure(ctx: Any) -> dict[str, int]:
+    deployer, buyer, other = ctx.accounts[0], ctx.accounts[1], ctx.accounts[2]
+    gas: dict[str, int] = {}
+
+    erc721a = deployer.deploy(ctx.project.BenchERC721A)
+    gas["erc721a.mint_1"] = erc721a.mint(1, sender=buyer).gas_used
+    gas["erc721a.mint_10"] = erc721a.mint(10, sender=other).gas_used
+
+    oz = deployer.deploy(ctx.project.BenchOZERC721)
+    gas["oz.mint_1"] = oz.mint(1, sender=buyer).gas_used
+    oz.mint(10, sender=other)  # tokens 2..11
+    gas["oz.mint_10"] = oz.mint(10, sender=ctx.accounts[3]).gas_used
+    gas["oz.transfer_last_of_10"] = oz.transferFrom(ctx.accounts[3], buyer, 21, sender=ctx.accounts[3]).gas_used
+
+    # Each figure is a first purchase by a fresh wallet, like ERC721A's first mint above.
+    edition = _edition(ctx)
+    gas["edition.public_mint_1"] = edition.mintPublic(1, value=PRICE, sender=buyer).gas_used
+    gas["edition.public_mint_10"] = edition.mintPublic(10, value=10 * PRICE, sender=other).gas_used
+    last = edition.totalMinted()
+    gas["edition.transfer_last_of_10"] = edition.transferFrom(other, buyer, last, sender=other).gas_used
+
+    domain = Domain.of(edition)
+    recipient = ctx.accounts[3]
+    order = {"recipient": recipient.address, "quantity": 1, "nonce": 1, "expiry": ctx.chain.pending_timestamp + 3600}
+    signature = sign(deployer, domain, "MintOrder", MINT_ORDER_TYPES, order)
+    gas["edition.order_mint_1"] = edition.mintWithOrder(tuple(order.values()), signature, sender=deployer).gas_used
+
+    # The same sale under a holding period: tokens are born locked and say so (ERC-5192 Locked events).
+    held = _edition(ctx, policy=1, holding=180 * DAY)
+    gas["edition.public_mint_10_holding_period"] = held.mintPublic(10, value=10 * PRICE, sender=other).gas_used
+    return gas
