@@ -1,4 +1,7 @@
-"""Fixtures for the pure-Python edition tests: no chain, only files, keys and the npm oracle."""
+"""Fixtures for the pure-Python edition tests: no chain, only files, keys and the npm oracle.
+
+All are function-scoped (each is cheap): under `ape test`, a session fixture first requested by a
+later test makes Ape rebase its chain snapshots, which these chain-free tests have no use for."""
 
 from __future__ import annotations
 
@@ -25,23 +28,23 @@ def _mnemonic_key(index: int) -> Any:
     return Account.from_mnemonic(TEST_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def sample_config() -> Path:
     return SAMPLE_CONFIG
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def sample_allowlist() -> Path:
     return SAMPLE_ALLOWLIST
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def test_address():
     """Address of local test account i (the accounts the sample config and allowlist use)."""
     return lambda index: _mnemonic_key(index).address
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def order_signer() -> Any:
     """An Ape test account (signs through Ape's own signer, like any Ape account) for account 8."""
     from ape_test.accounts import TestAccount
@@ -50,7 +53,7 @@ def order_signer() -> Any:
     return TestAccount(index=8, address_str=key.address, private_key=key.key.hex())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def oz_merkle():
     """Runs the npm @openzeppelin/merkle-tree oracle on a batch request; one node process per call."""
     node = shutil.which("node")

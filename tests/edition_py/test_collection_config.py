@@ -28,7 +28,7 @@ CID_V1 = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 CID_V0 = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def sample_data(sample_config: Path, sample_allowlist: Path) -> dict[str, Any]:
     data = yaml.load(sample_config.read_text(encoding="utf-8"), Loader=_Loader)
     data["phases"]["allowlist"]["allowlist"] = str(sample_allowlist)  # absolute: files move to tmp

@@ -29,7 +29,7 @@ def _script(name: str) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def allowlist_cli() -> click.Group:
     return _script("allowlist").cli
 
@@ -93,7 +93,7 @@ def sign_order(monkeypatch):
     return run
 
 
-def test_sign_order_prints_a_verifiable_order(sign_order, order_signer, tmp_path: Path, capsys) -> None:
+def test_sign_order_prints_a_verifiable_order(order_signer, sign_order, tmp_path: Path, capsys) -> None:
     out = tmp_path / "order.json"
     sign_order(order_signer, _FakeEdition(order_signer.address), nonce=5, out=out)
     printed = capsys.readouterr().out
@@ -104,7 +104,7 @@ def test_sign_order_prints_a_verifiable_order(sign_order, order_signer, tmp_path
     assert SignedOrder.from_json(out.read_text()) == signed
 
 
-def test_sign_order_refuses_without_role_or_wrong_contract(sign_order, order_signer) -> None:
+def test_sign_order_refuses_without_role_or_wrong_contract(order_signer, sign_order) -> None:
     with pytest.raises(click.ClickException, match="does not hold ORDER_SIGNER_ROLE"):
         sign_order(order_signer, _FakeEdition("0x" + "11" * 20))
     with pytest.raises(click.ClickException, match="is it a GaolingEdition"):
