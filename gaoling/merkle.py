@@ -29,7 +29,7 @@ from typing import Any
 from eth_abi import encode as abi_encode
 from eth_utils import is_hex_address, keccak, to_checksum_address
 
-from gaoling.collection.fields import UINT32_MAX, parse_address, parse_uint
+from gaoling.inputs import UINT32_MAX, parse_address, parse_uint
 
 FORMAT = "standard-v1"
 ALLOWLIST_ENCODING = ("address", "uint256")

@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from gaoling.collection.fields import (
+from gaoling.inputs import (
     UINT32_MAX,
     parse_address,
     parse_duration,

@@ -26,7 +26,7 @@ from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from gaoling.collection.config import MAX_CAP
-from gaoling.collection.fields import UINT256_MAX, parse_address
+from gaoling.inputs import UINT256_MAX, parse_address
 from gaoling.signing import Domain, digest, sign, signable
 
 DOMAIN_NAME = "GaolingEdition"
