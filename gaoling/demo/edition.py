@@ -35,8 +35,8 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
     # Allowlist phase: a collector proves its place on the list.
     allowlist_phase = edition.phase(ALLOWLIST)
     travel_to(chain, allowlist_phase.start)
-    tree = config.allowlist_tree()
-    allowance = next(value[1] for _, value in tree.entries() if value[0].lower() == collector.address.lower())
+    tree = config.allowlist_tree
+    allowance = next(int(value[1]) for _, value in tree.entries() if value[0].lower() == collector.address.lower())
     proof = tree.get_proof([collector.address, allowance])
     quantity = min(2, allowance)
     edition.mintAllowlist(quantity, allowance, proof, value=quantity * allowlist_phase.price, sender=collector)
