@@ -3,7 +3,7 @@
 import ape
 import pytest
 
-from conftest import ALLOWLIST, DAY, PRICE
+from tests.edition.conftest import ALLOWLIST, DAY, PRICE
 from gaoling.merkle import StandardMerkleTree
 
 

@@ -3,7 +3,7 @@
 import ape
 import pytest
 
-from conftest import DAY, FREE, HOLDING, PRICE, SOULBOUND
+from tests.edition.conftest import DAY, FREE, HOLDING, PRICE, SOULBOUND
 
 INTERFACES = {
     "ERC165": "0x01ffc9a7",

@@ -7,7 +7,7 @@ import ape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DAY
+from tests.edition.conftest import DAY
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 CAP = 12

@@ -3,7 +3,7 @@
 import ape
 import pytest
 
-from conftest import CAP, DAY, PRICE, PUBLIC
+from tests.edition.conftest import CAP, DAY, PRICE, PUBLIC
 
 
 def test_public_mint_mints_charges_and_emits(edition, alice):
@@ -195,7 +195,7 @@ def test_order_respects_cap_and_pause(deploy_edition, admin, alice, sign_order):
 def test_order_digest_matches_offchain(edition, alice, chain):
     from eth_utils import keccak  # noqa: F401
 
-    from conftest import MINT_ORDER_TYPES
+    from tests.edition.conftest import MINT_ORDER_TYPES
     from gaoling.signing import Domain, digest
 
     order = {"recipient": alice.address, "quantity": 2, "nonce": 5, "expiry": 10**10}

@@ -2,7 +2,7 @@
 
 import ape
 
-from conftest import PRICE
+from tests.edition.conftest import PRICE
 
 
 def test_release_pays_each_payee_its_share(edition, accounts, issuer, museum, artist, alice, stranger):
