@@ -43,7 +43,7 @@ def parse_address(value: Any, *, allow_zero: bool = False) -> str:
             f" {value!r}; in YAML, put the address in quotes"
         )
     text = value.strip()
-    if not is_hex_address(text) or not text.startswith(("0x", "0X")):
+    if not text.startswith("0x") or not is_hex_address(text):
         raise ValueError(f"{value!r} is not an address: expected 0x followed by 40 hex digits")
     body = text[2:]
     if body != body.lower() and body != body.upper() and not is_checksum_address(text):
@@ -147,8 +147,9 @@ def parse_timestamp(value: Any) -> int:
                     "e.g. 2026-12-01T20:00:00+08:00, or unix seconds"
                 ) from None
             if moment.tzinfo is None:
+                example = text if "T" in text or " " in text else f"{text}T00:00:00"
                 raise ValueError(
-                    f"{value!r} has no timezone; add one, e.g. {text}+08:00 for China Standard Time"
+                    f"{value!r} has no timezone; add one, e.g. {example}+08:00 for China Standard Time"
                 )
             if moment.microsecond:
                 raise ValueError(f"{value!r}: the chain counts whole seconds; drop the fraction")
