@@ -29,7 +29,10 @@ ledger_option = click.option(
 def _ledger(address: str):
     from ape import project
 
-    return project.PointsLedger.at(address_arg(address, "--ledger"))
+    try:
+        return project.PointsLedger.at(address_arg(address, "--ledger"))
+    except FanInputError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group()

@@ -31,7 +31,10 @@ coupons_option = click.option(
 def _coupons(address: str):
     from ape import project
 
-    return project.GlazeCoupons.at(address_arg(address, "--coupons"))
+    try:
+        return project.GlazeCoupons.at(address_arg(address, "--coupons"))
+    except FanInputError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group()
