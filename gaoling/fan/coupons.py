@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -100,14 +101,12 @@ def glaze_metadata(glaze: GlazeSpec | GlazeView, image: str | None = None) -> di
     return meta
 
 
-def write_metadata(coupons_or_specs: list[GlazeSpec | GlazeView], directory: Any) -> list[str]:
+def write_metadata(glazes: list[GlazeSpec | GlazeView], directory: str | Path) -> list[str]:
     """Writes `<id>.json` for each glaze (ids from 1, in order) into `directory`, for pinning."""
-    from pathlib import Path
-
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for index, glaze in enumerate(coupons_or_specs, start=1):
+    for index, glaze in enumerate(glazes, start=1):
         glaze_id = glaze.glaze_id if isinstance(glaze, GlazeView) else index
         path = out_dir / f"{glaze_id}.json"
         path.write_text(json.dumps(glaze_metadata(glaze), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

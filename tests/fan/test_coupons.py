@@ -20,7 +20,7 @@ from gaoling.fan import (
     sign_exchange,
 )
 from gaoling.fan._common import sign_typed
-from gaoling.fan.coupons import EXCHANGE_TYPES
+from gaoling.fan.coupons import EXCHANGE_TYPES, write_metadata
 
 TRANSPARENT, OPALESCENT, COLOUR, CRACKLE = 1, 2, 3, 4
 
@@ -302,3 +302,12 @@ def test_reentrant_receiver_cannot_exchange_twice(project, admin, ledger, coupon
     attacker.exchange(TRANSPARENT, 1, sender=alice)
     assert coupons.balanceOf(attacker.address, TRANSPARENT) == 1
     assert ledger.pointsOf(attacker.address) == 100
+
+
+def test_write_metadata_files(tmp_path):
+    import json
+
+    paths = write_metadata(DEFAULT_GLAZES, tmp_path)
+    assert [p.rsplit("/", 1)[1] for p in paths] == ["1.json", "2.json", "3.json", "4.json"]
+    meta = json.loads((tmp_path / "2.json").read_text(encoding="utf-8"))
+    assert meta["properties"]["name"] == {"zh-CN": "乳浊釉", "en": "Opalescent glaze"}

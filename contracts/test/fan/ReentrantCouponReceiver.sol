@@ -8,10 +8,6 @@ interface IFanTestCouponShop {
     function exchange(uint256 glazeId, uint256 amount) external;
 }
 
-interface IFanTestCheckIn {
-    function checkIn() external;
-}
-
 /// @title TEST ONLY: a member contract that re-enters `exchange` from its ERC-1155 receiver hook.
 /// @notice Used by tests/fan to show the re-entry is refused (the whole exchange reverts).
 contract ReentrantCouponReceiver is IERC1155Receiver {
@@ -20,10 +16,6 @@ contract ReentrantCouponReceiver is IERC1155Receiver {
 
     constructor(IFanTestCouponShop coupons_) {
         coupons = coupons_;
-    }
-
-    function checkInAt(IFanTestCheckIn ledger) external {
-        ledger.checkIn();
     }
 
     function exchange(uint256 glazeId, uint256 amount) external {
