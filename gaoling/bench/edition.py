@@ -58,6 +58,17 @@ def measure(ctx: Any) -> dict[str, int]:
     signature = sign(deployer, domain, "MintOrder", MINT_ORDER_TYPES, order)
     gas["edition.order_mint_1"] = edition.mintWithOrder(tuple(order.values()), signature, sender=deployer).gas_used
 
+    # The purchase hook: the same first purchase with a points ledger configured on the sale.
+    from gaoling.fan.points import deploy_ledger, grant_recorder
+
+    hooked = _edition(ctx)
+    ledger = deploy_ledger(ctx.project, deployer)
+    grant_recorder(ledger, hooked, deployer)
+    hooked.setPointsLedger(ledger, sender=deployer)
+    gas["edition.public_mint_1_with_points"] = hooked.mintPublic(1, value=PRICE, sender=buyer).gas_used
+    gas["edition.public_mint_1_with_points_repeat"] = hooked.mintPublic(1, value=PRICE, sender=buyer).gas_used
+    gas["edition.public_mint_1_repeat"] = edition.mintPublic(1, value=PRICE, sender=buyer).gas_used
+
     # The same sale under a holding period: tokens are born locked and say so (ERC-5192 Locked events).
     held = _edition(ctx, policy=1, holding=180 * DAY)
     gas["edition.public_mint_10_holding_period"] = held.mintPublic(10, value=10 * PRICE, sender=other).gas_used
