@@ -122,16 +122,7 @@ class QuestionBank(BaseModel):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "QuestionBank":
-        problems: list[str] = []
-        seen: dict[str, int] = {}
-        for i, q in enumerate(self.questions):
-            if q.id in seen:
-                problems.append(f"question #{i} (id {q.id!r}): field 'id': duplicate of question #{seen[q.id]}")
-            else:
-                seen[q.id] = i
-            if q.topic not in self.topics:
-                problems.append(f"question #{i} (id {q.id!r}): field 'topic': {q.topic!r} is not declared "
-                                f"under 'topics' (declared: {', '.join(sorted(self.topics))})")
+        problems = _cross_problems([(q.id, q.topic) for q in self.questions], self.topics)
         if self.attempt.questions > len(self.questions):
             problems.append(f"attempt: field 'questions': draws {self.attempt.questions} but the bank "
                             f"has only {len(self.questions)}")
@@ -144,6 +135,25 @@ class QuestionBank(BaseModel):
             if q.id == question_id:
                 return q
         raise KeyError(f"no question with id {question_id!r} in bank version {self.version}")
+
+
+def _cross_problems(items: list[tuple[Any, Any]], topics: Any) -> list[str]:
+    """Checks that span questions: unique ids, declared topics. Runs on raw data too, so a bank
+    with per-question errors still gets these reported in the same pass."""
+    problems: list[str] = []
+    seen: dict[Any, int] = {}
+    declared = sorted(topics) if isinstance(topics, dict) else []
+    for i, (qid, topic) in enumerate(items):
+        if qid is None:
+            continue
+        if qid in seen:
+            problems.append(f"question #{i} (id {qid!r}): field 'id': duplicate of question #{seen[qid]}")
+        else:
+            seen[qid] = i
+        if declared and topic is not None and topic not in declared:
+            problems.append(f"question #{i} (id {qid!r}): field 'topic': {topic!r} is not declared "
+                            f"under 'topics' (declared: {', '.join(declared)})")
+    return problems
 
 
 def _describe(error: dict[str, Any], raw: Any) -> list[str]:
@@ -183,6 +193,10 @@ def parse_bank(raw: Any, path: Path | str = "<memory>") -> QuestionBank:
         problems: list[str] = []
         for err in exc.errors():
             problems.extend(_describe(err, raw))
+        questions = raw.get("questions")
+        if isinstance(questions, list):
+            items = [(q.get("id"), q.get("topic")) if isinstance(q, dict) else (None, None) for q in questions]
+            problems.extend(p for p in _cross_problems(items, raw.get("topics")) if p not in problems)
         raise QuizBankError(path, problems) from None
 
 
