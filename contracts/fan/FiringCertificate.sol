@@ -33,20 +33,17 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
         uint256 nonce;
     }
 
-    /// @dev One slot per token: quizVersion (bits 0-63) | score (64-95) | mintedAt (96-135).
-    struct Record {
+    /// @dev Everything about a holder in one slot, so a mint writes one slot here instead of two:
+    /// tokenId (bits 0-63, 0 = none) | quizVersion (64-127) | score (128-159) | mintedAt (160-199)
+    /// | barred (200). A token's record is found through its owner.
+    struct HolderState {
+        uint64 tokenId;
         uint64 quizVersion;
         uint32 score;
         uint40 mintedAt;
-    }
-
-    /// @dev One slot per holder: tokenId (bits 0-63, 0 = none) | barred (bit 64).
-    struct HolderState {
-        uint64 tokenId;
         bool barred;
     }
 
-    mapping(uint256 tokenId => Record) private _records;
     mapping(address holder => HolderState) private _holders;
     mapping(uint256 nonce => bool) private _nonceUsed;
 
@@ -140,11 +137,12 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
         _nonceUsed[pass.nonce] = true;
         tokenId = ++_lastTokenId;
         ++_liveSupply;
-        _holders[pass.holder] = HolderState({tokenId: uint64(tokenId), barred: false});
-        _records[tokenId] = Record({
+        _holders[pass.holder] = HolderState({
+            tokenId: uint64(tokenId),
             quizVersion: uint64(pass.quizVersion),
             score: uint32(pass.score),
-            mintedAt: uint40(block.timestamp)
+            mintedAt: uint40(block.timestamp),
+            barred: false
         });
         // _mint, not _safeMint: no receiver callback, so no re-entry; a soulbound badge held by a
         // contract wallet cannot be "stuck" in any way that matters.
@@ -178,8 +176,7 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
     function revoke(address holder, string calldata reason) external onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 tokenId = _holders[holder].tokenId;
         if (tokenId == 0) revert FiringCertificateNotCertified(holder);
-        _holders[holder] = HolderState({tokenId: 0, barred: true});
-        delete _records[tokenId];
+        _holders[holder] = HolderState({tokenId: 0, quizVersion: 0, score: 0, mintedAt: 0, barred: true});
         --_liveSupply;
         _burn(tokenId);
         emit CertificateRevoked(holder, tokenId, reason);
@@ -230,8 +227,7 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
         returns (uint256 tokenId, uint256 quizVersion, uint256 score, uint256 mintedAt, bool barred)
     {
         HolderState memory state = _holders[holder];
-        Record memory record = _records[state.tokenId];
-        return (state.tokenId, record.quizVersion, record.score, record.mintedAt, state.barred);
+        return (state.tokenId, state.quizVersion, state.score, state.mintedAt, state.barred);
     }
 
     /// @notice True once `nonce` was used by a mint or invalidated.
