@@ -288,3 +288,19 @@ def test_preflight_names_the_problem(certificate, make_pass, alice, chain):
     with pytest.raises(CertificateError, match="expired"):
         preflight(certificate, signed, now=chain.pending_timestamp + 11)
     assert to_checksum_address(signed.verifying_contract) == certificate.address
+
+
+def test_contract_relayer_and_contract_holder(project, certificate, make_pass, alice, stranger):
+    probe = stranger.deploy(project.CertificateRelayProbe)
+    # A contract without onERC721Received can hold the badge (mint uses no receiver callback).
+    own = make_pass(probe.address)
+    probe.relay(certificate, own.quiz_pass.as_tuple(), own.signature_bytes(), sender=stranger)
+    assert certificate.ownerOf(1) == probe.address
+
+    # Replaying within one transaction: the second mint reverts and takes the first with it.
+    signed = make_pass(alice)
+    with ape.reverts(certificate.FiringCertificateNonceUsed):
+        probe.relayTwice(certificate, signed.quiz_pass.as_tuple(), signed.signature_bytes(), sender=stranger)
+    assert not certificate.hasCertificate(alice) and not certificate.nonceUsed(signed.quiz_pass.nonce)
+    probe.relay(certificate, signed.quiz_pass.as_tuple(), signed.signature_bytes(), sender=stranger)
+    assert certificate.ownerOf(2) == alice.address
