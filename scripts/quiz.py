@@ -37,7 +37,7 @@ def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     if value is None:
         return None
     try:
-        return checksum(value, f"--{param.name.replace('_', '-')}")
+        return checksum(value, param.opts[0] if param.opts else param.name)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 

@@ -238,6 +238,27 @@ class AnswerSheet(BaseModel):
                 raise AnswerError(f"{path}: question {qid!r}: answer {value!r} must be a choice index or text")
         return cls(answers=raw, source=str(path))
 
+    def check(self, bank: QuestionBank) -> None:
+        """Resolves every entry against `bank` up front, so a bad sheet fails before an attempt
+        (and its cooldown) is spent."""
+        for qid, value in self.answers.items():
+            try:
+                q = bank.by_id(qid)
+            except KeyError:
+                raise AnswerError(f"{self.source}: question {qid!r} is not in bank version {bank.version}") from None
+            self._bank_index(q, value)
+
+    def _bank_index(self, q: Any, value: int | str) -> int:
+        if isinstance(value, int):
+            if not 0 <= value < len(q.choices):
+                raise AnswerError(f"{self.source}: question {q.id!r}: choice index {value} is out of "
+                                  f"range 0..{len(q.choices) - 1}")
+            return value
+        matches = [i for i, c in enumerate(q.choices) if value.strip() in (c.en, c.zh_CN)]
+        if not matches:
+            raise AnswerError(f"{self.source}: question {q.id!r}: {value!r} matches none of its choices")
+        return matches[0]
+
     def positions(self, attempt: Attempt, bank: QuestionBank) -> list[int | None]:
         """The sheet's answers as shown positions for `attempt`."""
         out: list[int | None] = []
@@ -245,18 +266,7 @@ class AnswerSheet(BaseModel):
             if pq.id not in self.answers:
                 out.append(None)
                 continue
-            q = bank.by_id(pq.id)
-            value = self.answers[pq.id]
-            if isinstance(value, int):
-                if not 0 <= value < len(q.choices):
-                    raise AnswerError(f"{self.source}: question {pq.id!r}: choice index {value} is out of "
-                                      f"range 0..{len(q.choices) - 1}")
-                bank_index = value
-            else:
-                matches = [i for i, c in enumerate(q.choices) if value.strip() in (c.en, c.zh_CN)]
-                if not matches:
-                    raise AnswerError(f"{self.source}: question {pq.id!r}: {value!r} matches none of its choices")
-                bank_index = matches[0]
+            bank_index = self._bank_index(bank.by_id(pq.id), self.answers[pq.id])
             out.append(order.index(bank_index))
         return out
 

@@ -36,6 +36,8 @@ def take(grader: Grader, holder: str, *, lang: str = "en", sheet: AnswerSheet | 
     """Runs one attempt for `holder`. With `sheet`, answers come from it and nothing is asked."""
     console = console or Console()
     bank = grader.bank
+    if sheet is not None:
+        sheet.check(bank)
     attempt = grader.start(holder)
     console.print(f"[bold]{bank.title.get(lang)}[/] · version {bank.version} · "
                   f"{len(attempt.questions)} questions, pass mark {bank.attempt.pass_mark}")

@@ -102,4 +102,17 @@ def test_wrong_certificate_address(quiz_cli, stranger, tmp_path):
 
 def test_bad_address_names_the_option(quiz_cli):
     result = invoke(quiz_cli, "take", "--certificate", "0x12", "--holder", "bob")
-    assert result.exit_code == 2 and "is not an Ethereum address" in result.output
+    assert result.exit_code == 2 and "--certificate: '0x12' is not an Ethereum address" in result.output
+
+
+def test_bad_answer_sheet_fails_before_spending_an_attempt(quiz_cli, certificate, attester, alice, bank, tmp_path):
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(yaml.safe_dump({"no-such-question": 0}), encoding="utf-8")
+    take = dict(account=attester, certificate_address=certificate.address, holder=alice.address,
+                bank_path=ROOT / "metadata/quiz/firing-process.yaml", answers_path=sheet, lang="en",
+                store_path=tmp_path / "attempts.sqlite", ttl=3600, out=tmp_path / "pass.json")
+    with pytest.raises(click.ClickException, match="'no-such-question' is not in bank version 1"):
+        call(quiz_cli, "take", **take)
+    sheet.write_text(yaml.safe_dump({q.id: q.answer for q in bank.questions}), encoding="utf-8")
+    call(quiz_cli, "take", **take)  # no cooldown was started by the bad sheet
+    assert (tmp_path / "pass.json").exists()

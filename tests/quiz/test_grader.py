@@ -128,7 +128,7 @@ def test_sqlite_cooldown_is_shared_between_workers(bank, clock, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_attempt_is_graded_once(bank, grader, tmp_path, kind, clock):
+def test_attempt_is_graded_once(bank, tmp_path, kind, clock):
     grader = Grader(bank, store=make_store(kind, tmp_path), rng=random.Random(9), clock=clock)
     attempt = grader.start(HOLDER)
     grader.grade(attempt.attempt_id, [None] * len(attempt.questions))
