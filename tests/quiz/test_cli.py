@@ -13,7 +13,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def quiz_cli():
     spec = importlib.util.spec_from_file_location("quiz_script", ROOT / "scripts" / "quiz.py")
     module = importlib.util.module_from_spec(spec)
