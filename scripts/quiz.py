@@ -1,0 +1,187 @@
+"""The firing-process quiz and its certificate.
+
+    ape run quiz validate [--bank FILE]
+    ape run quiz take --certificate 0xCERT --holder 0xWALLET --account attester [--answers sheet.yaml]
+    ape run quiz submit pass.json --account relayer          (alias: mint)
+    ape run quiz status 0xWALLET --certificate 0xCERT
+    ape run quiz deploy --account admin --attester 0xGRADER_KEY
+
+`take` signs the attestation with --account, which must hold ATTESTER_ROLE on the certificate.
+`submit` may be run by anyone: the certificate always goes to the holder named in the pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from ape import chain, project
+from ape.cli import ConnectedProviderCommand, account_option, network_option
+from rich.console import Console
+from rich.table import Table
+
+from gaoling.quiz import AnswerError, Attester, Grader, QuizBankError, QuizError, SignedQuizPass, load_bank
+from gaoling.quiz.attestation import DEFAULT_TTL_SECONDS, checksum
+from gaoling.quiz.bank import DEFAULT_BANK, LANGUAGES
+from gaoling.quiz.certificate import CertificateError, deploy, domain_of, require_attester, submit
+from gaoling.quiz.grader import AnswerSheet
+from gaoling.quiz.store import SQLiteAttemptStore
+from gaoling.quiz.terminal import take as run_take
+
+console = Console()
+DEFAULT_STORE = Path(".cache/gaoling-quiz/attempts.sqlite")
+
+
+def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return checksum(value, param.opts[0] if param.opts else param.name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _bank(path: Path):
+    try:
+        return load_bank(path)
+    except QuizBankError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _certificate(address: str) -> Any:
+    if not chain.provider.get_code(address):
+        raise click.ClickException(f"no contract at {address} on {chain.provider.network.name}; "
+                                   "check --certificate and --network")
+    return project.FiringCertificate.at(address)
+
+
+bank_option = click.option("--bank", "bank_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                           default=DEFAULT_BANK, show_default=True, help="Question bank YAML.")
+certificate_option = click.option("--certificate", "certificate_address", callback=_address,
+                                  help="FiringCertificate address.")
+
+
+@click.group(help="Firing-process quiz: validate the bank, take the quiz, relay the certificate mint.")
+def cli() -> None:
+    pass
+
+
+@cli.command(help="Load and check a question bank; list its topics.")
+@bank_option
+def validate(bank_path: Path) -> None:
+    bank = _bank(bank_path)
+    table = Table(title=f"{bank_path} · version {bank.version} · {len(bank.questions)} questions")
+    table.add_column("topic")
+    table.add_column("主题")
+    table.add_column("questions", justify="right")
+    for key, name in bank.topics.items():
+        table.add_row(name.en, name.zh_CN, str(sum(q.topic == key for q in bank.questions)))
+    console.print(table)
+    rules = bank.attempt
+    console.print(f"[green]valid[/]: {rules.questions} drawn per attempt, pass mark {rules.pass_mark}, "
+                  f"cooldown {rules.cooldown_seconds} s")
+
+
+@cli.command(cls=ConnectedProviderCommand, help="Take the quiz; on a pass, sign a QuizPass attestation with --account.")
+@network_option()
+@account_option()
+@certificate_option
+@click.option("--holder", required=True, callback=_address, help="Wallet that will receive the certificate.")
+@bank_option
+@click.option("--answers", "answers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Scripted answer sheet (YAML/JSON: question id -> choice index or text); no prompts.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_STORE,
+              show_default=True, help="SQLite file holding attempts (for the cooldown).")
+@click.option("--ttl", type=click.IntRange(min=60), default=DEFAULT_TTL_SECONDS, show_default=True,
+              help="Seconds the attestation stays valid.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the attestation (default .cache/gaoling-quiz/pass-<holder>.json).")
+def take(account: Any, certificate_address: str | None, holder: str, bank_path: Path, answers_path: Path | None,
+         lang: str, store_path: Path, ttl: int, out: Path | None) -> None:
+    if certificate_address is None:
+        raise click.UsageError("--certificate is required: the attestation is bound to one certificate contract")
+    bank = _bank(bank_path)
+    certificate = _certificate(certificate_address)
+    try:
+        require_attester(certificate, account.address)
+        sheet = AnswerSheet.load(answers_path) if answers_path else None
+        attester = Attester(account, domain_of(certificate), ttl_seconds=ttl)
+        # Chain time, so the expiry means what the contract will check (matters on a local chain).
+        grader = Grader(bank, store=SQLiteAttemptStore(store_path), attester=attester,
+                        clock=lambda: chain.pending_timestamp)
+        result = run_take(grader, holder, lang=lang, sheet=sheet, console=console)
+    except (CertificateError, QuizError, AnswerError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.attestation is None:
+        raise SystemExit(1)
+    path = result.attestation.save(out or Path(f".cache/gaoling-quiz/pass-{holder}.json"))
+    console.print(f"attestation written to [bold]{path}[/]; relay it with `ape run quiz submit {path}`")
+
+
+def _submit(account: Any, attestation: Path, certificate_address: str | None) -> None:
+    try:
+        signed = SignedQuizPass.load(attestation)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    certificate = _certificate(certificate_address or signed.verifying_contract)
+    try:
+        receipt = submit(certificate, signed, account)
+    except CertificateError as exc:
+        raise click.ClickException(str(exc)) from None
+    minted = certificate.CertificateMinted.from_receipt(receipt)[0]
+    console.print(f"[green]certificate #{minted.tokenId}[/] minted to {minted.holder} "
+                  f"(quiz v{minted.quizVersion}, score {minted.score}%) · gas {receipt.gas_used}")
+
+
+@cli.command(cls=ConnectedProviderCommand, help="Relay an attestation to FiringCertificate.mint (anyone may).")
+@network_option()
+@account_option()
+@click.argument("attestation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@certificate_option
+def submit_cmd(account: Any, attestation: Path, certificate_address: str | None) -> None:
+    _submit(account, attestation, certificate_address)
+
+
+@cli.command(cls=ConnectedProviderCommand, help="Alias of submit.")
+@network_option()
+@account_option()
+@click.argument("attestation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@certificate_option
+def mint(account: Any, attestation: Path, certificate_address: str | None) -> None:
+    _submit(account, attestation, certificate_address)
+
+
+cli.commands["submit"] = cli.commands.pop("submit-cmd")
+cli.commands["submit"].name = "submit"
+
+
+@cli.command(cls=ConnectedProviderCommand, help="Show a wallet's certificate.")
+@network_option()
+@click.argument("holder", callback=_address)
+@certificate_option
+def status(holder: str, certificate_address: str | None) -> None:
+    if certificate_address is None:
+        raise click.UsageError("--certificate is required")
+    token_id, version, score, minted_at, barred = _certificate(certificate_address).certificateOf(holder)
+    if token_id:
+        console.print(f"{holder}: certificate #{token_id}, quiz v{version}, score {score}%, minted at {minted_at}")
+    else:
+        console.print(f"{holder}: no certificate" + (" (revoked; needs reinstatement)" if barred else ""))
+
+
+@cli.command(cls=ConnectedProviderCommand, help="Deploy FiringCertificate with --account as admin.")
+@network_option()
+@account_option()
+@click.option("--attester", callback=_address, help="Address to receive ATTESTER_ROLE (the grader key).")
+@click.option("--base-uri", default="", help="Token URI prefix.")
+@click.option("--contract-uri", default="", help="ERC-7572 collection metadata URI.")
+def deploy_cmd(account: Any, attester: str | None, base_uri: str, contract_uri: str) -> None:
+    certificate = deploy(project, account, attester, base_uri=base_uri, contract_uri=contract_uri)
+    console.print(f"FiringCertificate at [bold]{certificate.address}[/] (admin {account.address}, "
+                  f"attester {attester or 'none yet'})")
+
+
+cli.commands["deploy"] = cli.commands.pop("deploy-cmd")
+cli.commands["deploy"].name = "deploy"
