@@ -11,7 +11,7 @@ from rich.table import Table
 
 from gaoling.demo import DemoContext, eth
 
-STORY = ("edition", "auction", "fan", "quiz", "voucher")
+STORY = ("edition", "fan", "quiz", "auction", "voucher")
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -40,6 +40,12 @@ def cli(only):
             rows = module.run(ctx)
         for step, detail in rows:
             story.add_row(part, step, detail)
+        # Parts leave the contracts they deployed on the context for the parts after them.
+        for name in ("ledger", "coupons", "certificate", "artworks", "auction_house", "vouchers"):
+            contract = getattr(ctx, name, None)
+            if contract is not None and all(c.address != contract.address for c in ctx.contracts.values()):
+                ctx.contracts[type(contract).__name__ if not hasattr(contract, "contract_type")
+                              else contract.contract_type.name] = contract
     last_block = chain.blocks.head.number
     total_gas = sum(chain.blocks[n].gas_used for n in range(first_block, last_block + 1))
 

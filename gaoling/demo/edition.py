@@ -8,6 +8,7 @@ from typing import Any
 from gaoling.collection.config import load_collection_config
 from gaoling.collection.orders import sign_mint_order
 from gaoling.demo import DemoContext, eth, travel_to
+from gaoling.fan.points import Rules, deploy_ledger, grant_recorder
 from gaoling.signing import Domain
 
 SAMPLE = Path("metadata/collections/jingdezhen-blue-and-white.yaml")
@@ -31,6 +32,15 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
         if phase_id == ALLOWLIST and root:
             edition.setAllowlistRoot(root, sender=admin)
     rows = [("edition deployed", f"{config.name}: cap {config.cap:,}, {edition.address}")]
+    ctx.edition = edition
+
+    # The fan economy's ledger hears about every sale through the edition's purchase hook.
+    ledger = getattr(ctx, "ledger", None) or deploy_ledger(ctx.project, admin, Rules())
+    ctx.ledger = ledger
+    ctx.contracts["PointsLedger"] = ledger
+    grant_recorder(ledger, edition, admin)
+    edition.setPointsLedger(ledger, sender=admin)
+    rows.append(("points hook", "the edition reports every sale to the points ledger"))
 
     # Allowlist phase: a collector proves its place on the list.
     allowlist_phase = edition.phase(ALLOWLIST)
@@ -46,7 +56,8 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
     public_phase = edition.phase(PUBLIC)
     travel_to(chain, public_phase.start)
     edition.mintPublic(3, value=3 * public_phase.price, sender=fan)
-    rows.append(("public mint", f"3 tokens to {fan.address[:10]}… for {eth(3 * public_phase.price)}"))
+    rows.append(("public mint", f"3 tokens to {fan.address[:10]}… for {eth(3 * public_phase.price)}, "
+                                f"+{ledger.pointsOf(fan.address)} points"))
 
     # A buyer who paid in RMB off-chain: the issuer signs an order, anyone relays it.
     signed = sign_mint_order(admin, Domain.of(edition), fiat_buyer.address, 1,

@@ -40,6 +40,7 @@ def run(ctx: Any) -> list[tuple[str, str]]:
     admin, attester_account, relayer = accounts[0], accounts[4], accounts[5]
     certificate = getattr(ctx, "certificate", None) or deploy(ctx.project, admin, attester_account.address)
     require_attester(certificate, attester_account.address)
+    ctx.certificate = certificate
     holder = getattr(ctx, "collector", None) or Account.from_key(keccak(text="gaoling demo collector")).address
     bank = load_bank()
     rng = random.Random(2026)  # the same questions every demo run
