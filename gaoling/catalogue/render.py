@@ -26,6 +26,10 @@ EDITION_ZH = {"unique": "孤品", "limited": "限量", "open": "不限量"}
 SEP = " · "
 
 
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
 def bilingual_name(text: Bilingual) -> str:
     return f"{text.en}{SEP}{text.zh_cn}"
 
@@ -48,11 +52,11 @@ def token_metadata(piece: Piece, image_uri: str, collection: CollectionInfo) -> 
     traits_zh.update({LABELS_ZH["Dimensions"]: dims.text(), LABELS_ZH["Year"]: str(piece.year),
                       LABELS_ZH["Edition"]: EDITION_ZH[piece.edition.kind],
                       LABELS_ZH["Edition size"]: str(piece.edition.size)})
-    dims_out = {"height": dims.height_mm}
+    dims_out = {"height": _num(dims.height_mm)}
     if dims.width_mm:
-        dims_out["width"] = dims.width_mm
+        dims_out["width"] = _num(dims.width_mm)
     if dims.depth_mm:
-        dims_out["depth"] = dims.depth_mm
+        dims_out["depth"] = _num(dims.depth_mm)
     return {
         "name": bilingual_name(piece.name),
         "description": bilingual_description(piece.description),

@@ -64,16 +64,13 @@ def version_of(cid: bytes) -> int:
 
 
 def block_matches(cid: bytes, block: bytes) -> bool:
-    """True when `block` hashes to the multihash inside `cid` (sha2-256 only)."""
+    """True when `block` hashes to the multihash inside `cid`."""
     if len(cid) == 34 and cid[:2] == _V0_PREFIX:
         return hashlib.sha256(block).digest() == cid[2:]
+    if len(cid) == 36 and cid[0] == 1 and cid[2:4] == b"\x12\x20":  # v1, sha2-256: the hot case
+        return hashlib.sha256(block).digest() == cid[4:]
     try:
-        mh = CID.decode(cid).raw_digest
-        code = CID.decode(cid).hashfun.code
+        c = CID.decode(cid)
+        return bytes(multihash.digest(block, c.hashfun.name)) == bytes(c.digest)
     except Exception:
         return False
-    if code != SHA2_256:
-        # Other hash functions are verified through multiformats (slower, but rare here).
-        return bytes(multihash.digest(block, CID.decode(cid).hashfun.name))[2:] == mh
-    return hashlib.sha256(block).digest() == mh
-
