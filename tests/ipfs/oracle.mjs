@@ -1,14 +1,14 @@
 // Reference CIDs from the npm `ipfs-unixfs-importer` (17.1.1), which reproduces Kubo's
-// `ipfs add`. Usage: node oracle.mjs PATH CID_VERSION RAW_LEAVES(true|false) [--hidden]
-// Prints the root CID of PATH (a file, or a directory added recursively), like `ipfs add -Q`.
+// `ipfs add`. Usage: node oracle.mjs CID_VERSION RAW_LEAVES(true|false) PATH...
+// Prints one root CID per PATH (a file, or a directory added recursively), like `ipfs add -Q`.
+// Hidden files are skipped, as `ipfs add -r` does without --hidden.
 import fs from 'node:fs'
 import path from 'node:path'
 import { importer } from 'ipfs-unixfs-importer'
-import { MemoryBlockstore } from 'blockstore-core/memory'
 import { BlackHoleBlockstore } from 'blockstore-core/black-hole'
 
-const [target, version, raw] = process.argv.slice(2)
-const hidden = process.argv.includes('--hidden')
+const [version, raw, ...targets] = process.argv.slice(2)
+const hidden = false
 const options = { cidVersion: Number(version), rawLeaves: raw === 'true' }
 
 function * walk (abs, rel) {
@@ -21,17 +21,18 @@ function * walk (abs, rel) {
       yield * walk(path.join(abs, name), rel + '/' + name)
     }
   } else {
-    // streamed in 1 MiB pieces so that big files are not read at once
-    yield { path: rel, content: fs.createReadStream(abs, { highWaterMark: 1 << 20 }) }
+    // small files are read at once, big ones streamed in 1 MiB pieces
+    yield { path: rel, content: st.size < (1 << 20) ? fs.readFileSync(abs) : fs.createReadStream(abs, { highWaterMark: 1 << 20 }) }
   }
 }
 
-const abs = path.resolve(target)
-const st = fs.statSync(abs)
-const source = st.isDirectory()
-  ? walk(abs, path.basename(abs))
-  : [{ content: fs.createReadStream(abs, { highWaterMark: 1 << 20 }) }]
-const blockstore = process.env.ORACLE_KEEP_BLOCKS ? new MemoryBlockstore() : new BlackHoleBlockstore()
-let last
-for await (const entry of importer(source, blockstore, options)) last = entry
-console.log(last.cid.toString())
+for (const target of targets) {
+  const abs = path.resolve(target)
+  const st = fs.statSync(abs)
+  const source = st.isDirectory()
+    ? walk(abs, path.basename(abs))
+    : [{ content: fs.createReadStream(abs, { highWaterMark: 1 << 20 }) }]
+  let last
+  for await (const entry of importer(source, new BlackHoleBlockstore(), options)) last = entry
+  console.log(last.cid.toString())
+}
