@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue import collection_metadata, load_catalogue, to_json_bytes, token_metadata
+from ..catalogue.schemas import CollectionMetadata, TokenMetadata
 from . import cid as cids
 from .backends import Backend, BackendError, make_backend
 from .blockstore import FsBlockstore
@@ -85,14 +86,18 @@ def build_collection(catalogue_path: str | os.PathLike, importer: Importer,
     files: dict[str, bytes] = {}
     meta_entries: dict[bytes, Entry] = {}
     for n, piece in enumerate(pieces, 1):
-        doc = to_json_bytes(token_metadata(piece, f"ipfs://{cids.to_str(image_cid[piece.id])}", coll))
+        meta = token_metadata(piece, f"ipfs://{cids.to_str(image_cid[piece.id])}", coll)
+        TokenMetadata.model_validate(meta)  # what we emit must match the published schema
+        doc = to_json_bytes(meta)
         files[f"metadata/{piece.id}"] = doc
         meta_entries[str(piece.id).encode()] = importer.add_bytes(doc)
         if progress:
             progress("metadata", n, total)
     metadata = importer.directory(meta_entries)
     banner = f"ipfs://{cids.to_str(extra[coll.banner_image])}" if coll.banner_image else None
-    cdoc = to_json_bytes(collection_metadata(coll, f"ipfs://{cids.to_str(extra[coll.image])}", banner))
+    cmeta = collection_metadata(coll, f"ipfs://{cids.to_str(extra[coll.image])}", banner)
+    CollectionMetadata.model_validate(cmeta)
+    cdoc = to_json_bytes(cmeta)
     files["collection.json"] = cdoc
     collection = importer.add_bytes(cdoc)
     root = importer.directory({b"collection.json": collection, b"images": images, b"metadata": metadata})

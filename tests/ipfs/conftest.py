@@ -12,10 +12,9 @@ import pytest
 
 from gaoling.ipfs.config import RetryPolicy, load_config
 
+from paths import HERE, ROOT
 from standins import ClusterStandIn, KuboStandIn, PinningStandIn
 
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
 ORACLE_VERSION = "17.1.1"
 
 
@@ -92,5 +91,3 @@ def cfg(tmp_path, fast_retry):
     c = load_config(env={}, project_root=tmp_path)
     return c.model_copy(update={"retry": fast_retry})
 
-
-SAMPLE = ROOT / "metadata" / "catalogue" / "catalogue.yaml"
