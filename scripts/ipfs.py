@@ -36,7 +36,7 @@ BACKENDS = click.Choice(["local", "kubo", "pinning", "cluster"])
 
 
 def _fail(msg: str) -> None:
-    console.print(f"[red]error:[/red] {msg}", highlight=False)
+    console.print(f"[red]error:[/red] {msg}", highlight=False, soft_wrap=True)
     sys.exit(1)
 
 
@@ -188,7 +188,7 @@ def verify(root: str, gateway: str | None, backend: str | None, local: Path | No
     for label, items in (("mismatch", report.mismatched), ("missing", report.missing),
                          ("undecodable", report.undecodable)):
         for item in items:
-            console.print(f"[red]{label}[/red] {item}", highlight=False)
+            console.print(f"[red]{label}[/red] {item}", highlight=False, soft_wrap=True)
     if not report.ok:
         _fail(f"{root}: {len(report.mismatched)} mismatched, {len(report.missing)} missing, "
               f"{len(report.undecodable)} undecodable of {report.blocks} blocks from {source}")

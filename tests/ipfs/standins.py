@@ -427,14 +427,17 @@ class ClusterStandIn(StandIn):
             for r in roots:
                 if not complete(bytes(r), self.blocks):
                     return self.reply(h, 400, {"code": 400, "message": f"DAG under {r} is incomplete"})
-                self.pins[str(r)] = {"polls": 0, "fail": fault == "failed"}
+                self.pins[bytes(r)] = {"polls": 0, "fail": fault == "failed"}
                 out.append(json.dumps({"name": query.get("name", ""), "cid": {"/": str(r)}, "size": len(body)}))
             return self.reply(h, 200, ("\n".join(out) + "\n").encode())
         m = re.fullmatch(r"/pins/(\w+)", path)
         if m and method == "GET":
             if self.apply_simple_fault(h, self.take_fault("pins")):
                 return
-            p = self.pins.get(m.group(1))
+            try:
+                p = self.pins.get(bytes(CID.decode(m.group(1))))
+            except Exception:
+                return self.reply(h, 400, {"code": 400, "message": "invalid cid"})
             if p is None:
                 return self.reply(h, 404, {"code": 404, "message": "not found"})
             p["polls"] += 1
