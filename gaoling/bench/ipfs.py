@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 from ..catalogue.png import encode_png
@@ -31,6 +30,8 @@ def _image(i: int) -> bytes:
     rows = []
     for y in range(16):
         rows.append(b"".join(bytes((r, g, b)) if (x + y + i) % 7 else b"\x20\x20\x20" for x in range(16)))
+    # the first pixel spells the id, so that every image (and its CID) is distinct
+    rows[0] = i.to_bytes(3, "big") + rows[0][3:]
     return encode_png(16, 16, rows)
 
 
