@@ -70,13 +70,23 @@ def add(path: Path, cid_version: str, only_hash: bool, hidden: bool, car_out: Pa
     car = CarWriter(car_out, version) if car_out else None
     if car:
         sinks.append(car.put)
-    put = (lambda c, b: [s(c, b) for s in sinks]) if sinks else None
-    try:
-        entry = Importer(opts, put).add_path(path)
-    except (ImportError_, OSError) as exc:
-        if car:
-            car.abort()
-        _fail(str(exc))
+    with _progress() as prog:
+        task = prog.add_task(f"adding {path.name}", total=None)
+        count = [0]
+
+        def put(c: bytes, b: bytes) -> None:
+            for sink in sinks:
+                sink(c, b)
+            count[0] += 1
+            if count[0] % 256 == 0:
+                prog.update(task, completed=count[0])
+
+        try:
+            entry = Importer(opts, put).add_path(path)
+        except (ImportError_, OSError) as exc:
+            if car:
+                car.abort()
+            _fail(str(exc))
     if car:
         car.close(entry.cid)
     click.echo(cids.to_str(entry.cid))

@@ -111,7 +111,9 @@ class Importer:
         return self._chunks(chunks())
 
     def add_file(self, path: str | os.PathLike) -> Entry:
-        with open(path, "rb", buffering=0) as fh:
+        # Buffered reads: read(n) returns n bytes unless at end of file, which exact chunk
+        # boundaries depend on.
+        with open(path, "rb") as fh:
             return self.add_stream(fh)
 
     def _single(self, chunk: bytes) -> Entry:
