@@ -1,0 +1,96 @@
+"""Catalogue -> token metadata (ERC-721 / OpenSea format) and ERC-7572 collection JSON.
+
+How the zh-CN text travels (see docs/ipfs.md): wallets and marketplaces read one `name` and one
+`description`, so both languages go into them ("English · 中文", and the two descriptions as
+separate paragraphs). Trait values stay English so that marketplace filters are stable. The
+full text in each language, trait labels included, is under `properties.locales` keyed by BCP 47
+tag, for front ends that pick a language. JSON is written as UTF-8 without \\u escapes and with
+a fixed key order, so the same catalogue always gives the same bytes and the same CIDs.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .models import Bilingual, CollectionInfo, Piece
+
+TRAITS = [  # (attribute on Piece, English label, Chinese label)
+    ("artist", "Artist", "艺术家"),
+    ("studio", "Studio", "工作室 / 博物馆"),
+    ("kiln", "Kiln", "窑口"),
+    ("glaze", "Glaze", "釉色"),
+    ("technique", "Technique", "工艺"),
+]
+LABELS_ZH = {"Dimensions": "尺寸", "Year": "年份", "Edition": "版本", "Edition size": "发行量"}
+EDITION_ZH = {"unique": "孤品", "limited": "限量", "open": "不限量"}
+SEP = " · "
+
+
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+def bilingual_name(text: Bilingual) -> str:
+    return f"{text.en}{SEP}{text.zh_cn}"
+
+
+def bilingual_description(text: Bilingual) -> str:
+    return f"{text.en}\n\n{text.zh_cn}"
+
+
+def token_metadata(piece: Piece, image_uri: str, collection: CollectionInfo) -> dict:
+    dims = piece.dimensions
+    attributes: list[dict] = [{"trait_type": en, "value": getattr(piece, attr).en} for attr, en, _ in TRAITS]
+    attributes += [
+        {"trait_type": "Dimensions", "value": dims.text()},
+        {"display_type": "number", "trait_type": "Year", "value": piece.year},
+        {"trait_type": "Edition", "value": piece.edition.kind},
+        {"display_type": "number", "trait_type": "Edition size", "value": piece.edition.size},
+    ]
+    traits_en = {en: getattr(piece, attr).en for attr, en, _ in TRAITS}
+    traits_zh = {zh: getattr(piece, attr).zh_cn for attr, _, zh in TRAITS}
+    traits_zh.update({LABELS_ZH["Dimensions"]: dims.text(), LABELS_ZH["Year"]: str(piece.year),
+                      LABELS_ZH["Edition"]: EDITION_ZH[piece.edition.kind],
+                      LABELS_ZH["Edition size"]: str(piece.edition.size)})
+    dims_out = {"height": _num(dims.height_mm)}
+    if dims.width_mm:
+        dims_out["width"] = _num(dims.width_mm)
+    if dims.depth_mm:
+        dims_out["depth"] = _num(dims.depth_mm)
+    return {
+        "name": bilingual_name(piece.name),
+        "description": bilingual_description(piece.description),
+        "image": image_uri,
+        "external_url": collection.token_url.replace("{id}", str(piece.id)),
+        "attributes": attributes,
+        "properties": {
+            "locales": {
+                "en": {"name": piece.name.en, "description": piece.description.en, "traits": traits_en},
+                "zh-CN": {"name": piece.name.zh_cn, "description": piece.description.zh_cn, "traits": traits_zh},
+            },
+            "dimensions_mm": dims_out,
+            "edition": {"kind": piece.edition.kind, "size": piece.edition.size},
+        },
+    }
+
+
+def collection_metadata(collection: CollectionInfo, image_uri: str, banner_uri: str | None) -> dict:
+    out = {
+        "name": bilingual_name(collection.name),
+        "symbol": collection.symbol,
+        "description": bilingual_description(collection.description),
+        "image": image_uri,
+    }
+    if banner_uri:
+        out["banner_image"] = banner_uri
+    out["external_link"] = collection.external_link
+    out["collaborators"] = list(collection.collaborators)
+    out["properties"] = {"locales": {
+        "en": {"name": collection.name.en, "description": collection.description.en},
+        "zh-CN": {"name": collection.name.zh_cn, "description": collection.description.zh_cn},
+    }}
+    return out
+
+
+def to_json_bytes(obj: dict) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
