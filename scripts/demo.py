@@ -11,7 +11,7 @@ from rich.table import Table
 
 from gaoling.demo import DemoContext, eth
 
-STORY = ("edition", "fan", "quiz", "auction", "voucher")
+STORY = ("publish", "edition", "fan", "quiz", "auction", "voucher")
 
 
 @click.command(cls=ConnectedProviderCommand)

@@ -21,6 +21,8 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
     admin, collector, fan, fiat_buyer = accounts[0], accounts[1], accounts[8], accounts[9]
     config = load_collection_config(config_path)
     init = list(config.edition_init(admin.address))
+    base_uri = base_uri if base_uri is not None else getattr(ctx, "base_uri", None)
+    contract_uri = contract_uri if contract_uri is not None else getattr(ctx, "contract_uri", None)
     if base_uri is not None:
         init[3] = base_uri
     if contract_uri is not None:
@@ -31,7 +33,8 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
         edition.setPhase(phase_id, phase, sender=admin)
         if phase_id == ALLOWLIST and root:
             edition.setAllowlistRoot(root, sender=admin)
-    rows = [("edition deployed", f"{config.name}: cap {config.cap:,}, {edition.address}")]
+    rows = [("edition deployed", f"{config.name}: cap {config.cap:,}, {edition.address}"),
+            ("token 1 metadata", edition.tokenURI(1) if edition.totalMinted() else f"{edition.baseURI()}1")]
     ctx.edition = edition
 
     # The fan economy's ledger hears about every sale through the edition's purchase hook.

@@ -12,8 +12,8 @@ import pytest
 
 from gaoling.ipfs.config import RetryPolicy, load_config
 
-from paths import HERE, ROOT
-from standins import ClusterStandIn, KuboStandIn, PinningStandIn
+from tests.ipfs.paths import HERE, ROOT
+from tests.ipfs.standins import ClusterStandIn, KuboStandIn, PinningStandIn
 
 ORACLE_VERSION = "17.1.1"
 

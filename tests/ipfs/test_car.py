@@ -7,7 +7,7 @@ import json
 import subprocess
 
 import pytest
-from paths import HERE, ROOT
+from tests.ipfs.paths import HERE, ROOT
 
 from gaoling.ipfs import cid as cids
 from gaoling.ipfs.blockstore import MemoryBlockstore, list_directory, read_file, walk_dag

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 import yaml
-from paths import ROOT, SAMPLE
+from tests.ipfs.paths import ROOT, SAMPLE
 
 from gaoling.catalogue import CatalogueError, load_catalogue
 from gaoling.catalogue.schemas import SCHEMAS, CollectionMetadata, TokenMetadata, schema_text

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from paths import ROOT, SAMPLE
+from tests.ipfs.paths import ROOT, SAMPLE
 
 from gaoling.ipfs import cid as cids
 from gaoling.ipfs.backends import make_backend
