@@ -92,6 +92,14 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
             f"| {target.title} | {ours:,.0f} | {'' if peer is None else f'{peer:,.0f}'} | "
             f"{'' if ratio is None else f'{ratio:.3f}'} | {'yes' if ok else '**no**'} |"
         )
+    if throughput and "ipfs.speedup" in throughput:
+        same_root = throughput.get("root_cid_ours") == throughput.get("root_cid_ipfs_car")
+        ok = throughput["ipfs.speedup"] >= 1.0 and same_root
+        lines.append(
+            f"| IPFS CID + CAR build of 10,000 items vs `ipfs-car pack` (speedup ≥ 1.0, same root CID) | "
+            f"{throughput['ipfs.ours_s']:.2f} s | {throughput['ipfs.ipfs_car_s']:.2f} s | "
+            f"{throughput['ipfs.speedup']:.2f}× faster | {'yes' if ok else '**no**'} |"
+        )
     lines += ["", "## Gas (total transaction gas on anvil)", "", "| key | gas |", "|---|---:|"]
     lines += [f"| `{key}` | {value:,} |" for key, value in sorted(gas.items())]
     if throughput:
