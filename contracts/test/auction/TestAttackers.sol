@@ -6,8 +6,8 @@ pragma solidity ^0.8.24;
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {GaolingAuctionHouse} from "../../auction/GaolingAuctionHouse.sol";
 
-/// @notice TEST ONLY. Shared helpers: bid through the house, pull pending funds elsewhere.
-abstract contract TestBidderBase {
+/// @notice TEST ONLY. Shared helpers: list or bid through the house, pull pending funds elsewhere.
+abstract contract TestParticipantBase {
     GaolingAuctionHouse public immutable house;
 
     constructor(GaolingAuctionHouse house_) {
@@ -16,6 +16,11 @@ abstract contract TestBidderBase {
 
     function bid(uint256 auctionId) external payable {
         house.createBid{value: msg.value}(auctionId);
+    }
+
+    function list(IERC721 nft, uint256 tokenId, uint256 reserve, uint256 duration) external returns (uint256) {
+        nft.approve(address(house), tokenId);
+        return house.createAuction(address(nft), tokenId, reserve, duration);
     }
 
     function withdrawTo(address payable to) external {
@@ -28,8 +33,8 @@ abstract contract TestBidderBase {
 }
 
 /// @notice TEST ONLY. Rejects every ether transfer (a bidder, seller or royalty receiver that reverts).
-contract TestRevertingReceiver is TestBidderBase {
-    constructor(GaolingAuctionHouse house_) TestBidderBase(house_) {}
+contract TestRevertingReceiver is TestParticipantBase {
+    constructor(GaolingAuctionHouse house_) TestParticipantBase(house_) {}
 
     receive() external payable {
         revert("no ether, thanks");
@@ -37,10 +42,10 @@ contract TestRevertingReceiver is TestBidderBase {
 }
 
 /// @notice TEST ONLY. Burns every unit of gas it is given when receiving ether.
-contract TestGasBurner is TestBidderBase {
+contract TestGasBurner is TestParticipantBase {
     uint256 private _sink;
 
-    constructor(GaolingAuctionHouse house_) TestBidderBase(house_) {}
+    constructor(GaolingAuctionHouse house_) TestParticipantBase(house_) {}
 
     receive() external payable {
         uint256 x;
@@ -52,10 +57,10 @@ contract TestGasBurner is TestBidderBase {
 
 /// @notice TEST ONLY. Answers every ether transfer with ~90 KB of return data (or revert data),
 /// which a caller that copies return data pays for in memory expansion.
-contract TestReturnBomb is TestBidderBase {
+contract TestReturnBomb is TestParticipantBase {
     bool public revertInstead;
 
-    constructor(GaolingAuctionHouse house_) TestBidderBase(house_) {}
+    constructor(GaolingAuctionHouse house_) TestParticipantBase(house_) {}
 
     function setRevertInstead(bool value) external {
         revertInstead = value;
@@ -72,7 +77,7 @@ contract TestReturnBomb is TestBidderBase {
 
 /// @notice TEST ONLY. When refunded, tries to re-enter the house (bid again, settle or withdraw)
 /// and reports through an event whether the nested call succeeded.
-contract TestReentrantBidder is TestBidderBase {
+contract TestReentrantBidder is TestParticipantBase {
     enum Target {
         Bid,
         Settle,
@@ -84,7 +89,7 @@ contract TestReentrantBidder is TestBidderBase {
 
     event ReentryAttempt(bool succeeded);
 
-    constructor(GaolingAuctionHouse house_) TestBidderBase(house_) {}
+    constructor(GaolingAuctionHouse house_) TestParticipantBase(house_) {}
 
     function arm(Target target_, uint256 auctionId_) external payable {
         target = target_;
