@@ -20,13 +20,16 @@ def test_constructor_defaults(house, admin, treasury):
     assert house.auctionCount() == 0
 
 
-def test_constructor_rejects_bad_config(project, admin, treasury):
-    with ape.reverts(project.GaolingAuctionHouse.GaolingAuctionHouseFeeOutOfBounds, bps=2_001, max=2_000):
-        project.GaolingAuctionHouse.deploy(admin, treasury, 2_001, sender=admin)
-    with ape.reverts(project.GaolingAuctionHouse.GaolingAuctionHouseZeroFeeRecipient):
-        project.GaolingAuctionHouse.deploy(admin, ape.utils.ZERO_ADDRESS, 100, sender=admin)
-    with ape.reverts(project.GaolingAuctionHouse.GaolingAuctionHouseZeroAdmin):
-        project.GaolingAuctionHouse.deploy(ape.utils.ZERO_ADDRESS, treasury, 100, sender=admin)
+def test_constructor_rejects_bad_config(project, admin, treasury, stranger):
+    # Deployed by `stranger`: a deploy address that no other test used, so Ape cannot mistake
+    # the failed deployment for a contract it saw at that address before a chain revert.
+    house = project.GaolingAuctionHouse
+    with ape.reverts(house.GaolingAuctionHouseFeeOutOfBounds, bps=2_001, max=2_000):
+        house.deploy(admin, treasury, 2_001, sender=stranger)
+    with ape.reverts(house.GaolingAuctionHouseZeroFeeRecipient):
+        house.deploy(admin, ape.utils.ZERO_ADDRESS, 100, sender=stranger)
+    with ape.reverts(house.GaolingAuctionHouseZeroAdmin):
+        house.deploy(ape.utils.ZERO_ADDRESS, treasury, 100, sender=stranger)
 
 
 def test_admin_setters_emit_and_bound(house, admin, carol):
