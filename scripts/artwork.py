@@ -12,7 +12,7 @@ before any transaction. `--collection` defaults to $GAOLING_ARTWORKS.
 from __future__ import annotations
 
 import click
-from ape import project
+from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 from rich.console import Console
 
@@ -23,6 +23,12 @@ console = Console()
 collection_option = click.option(
     "--collection", envvar="GAOLING_ARTWORKS", required=True, help="GaolingArtworks address [env GAOLING_ARTWORKS]."
 )
+
+
+def _collection(address: str):
+    if not chain.provider.get_code(address):
+        raise click.BadParameter(f"no contract at {address} on this network", param_hint="--collection")
+    return project.GaolingArtworks.at(address)
 
 
 def _fail(exc: ValueError) -> None:
@@ -61,7 +67,7 @@ def mint(account, collection, master, artist, royalty_bps, cid, to, into_auction
         spec = artworks.ArtworkSpec.build(
             artist=artist, royalty_bps=royalty_bps, content_hash=artworks.sha256_file(master), cid=cid
         )
-        contract = project.GaolingArtworks.at(collection)
+        contract = _collection(collection)
         if into_auction:
             if reserve is None:
                 raise auctions.AuctionInputError("reserve", "is required with --auction")
@@ -91,8 +97,10 @@ def lookup(collection, master, digest):
             raise artworks.ArtworkInputError("master", "pass exactly one of --master and --sha256")
         raw = artworks.sha256_file(master) if master else artworks.parse_content_hash(digest)
     except artworks.ArtworkInputError as exc:
+        if exc.argument == "content_hash":
+            exc.argument = "sha256"
         _fail(exc)
-    contract = project.GaolingArtworks.at(collection)
+    contract = _collection(collection)
     if contract.isRegistered(raw):
         console.print(f"0x{raw.hex()} is token #{contract.tokenOfContentHash(raw)}")
     else:

@@ -29,6 +29,8 @@ auction_id_option = click.option("--auction-id", type=int, required=True, help="
 
 
 def _house(address: str):
+    if not chain.provider.get_code(address):
+        raise click.BadParameter(f"no contract at {address} on this network", param_hint="--house")
     return project.GaolingAuctionHouse.at(address)
 
 
@@ -64,6 +66,8 @@ def create(account, house, nft, token_id, reserve, duration, approve):
     try:
         reserve_wei = auctions.parse_amount(reserve, "reserve")
         seconds = auctions.parse_duration(duration)
+        if not chain.provider.get_code(nft):
+            raise click.BadParameter(f"no contract at {nft} on this network", param_hint="--nft")
         collection = Contract(nft, contract_type=project.GaolingArtworks.contract_type)
         auction_id = auctions.create(_house(house), collection, token_id, reserve_wei, seconds, account, approve)
     except auctions.AuctionInputError as exc:
