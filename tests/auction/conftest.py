@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import pytest
-from auction_helpers import DAY, ETHER, FEE_BPS, work
+from tests.auction.auction_helpers import DAY, ETHER, FEE_BPS, work
 
 
 @pytest.fixture(scope="session")

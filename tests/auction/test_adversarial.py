@@ -3,7 +3,7 @@ settlement or anybody else's payment, and whatever they refuse stays claimable."
 
 import ape
 import pytest
-from auction_helpers import DAY, ETHER, end_auction, list_token
+from tests.auction.auction_helpers import DAY, ETHER, end_auction, list_token
 
 # Modes of TestHostileRoyaltyCollection
 HONEST, REVERTS, EXCESSIVE, BURNS_GAS, SHORT, DIRTY, HUGE_REVERT = range(7)

@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from auction_helpers import content_hash, work
+from tests.auction.auction_helpers import content_hash, work
 
 IERC721, IERC2981, IERC4906, IACCESS = "0x80ac58cd", "0x2a55205a", "0x49064906", "0x7965db0b"
 

@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from auction_helpers import DAY, ETHER, FEE_BPS, ROYALTY_BPS, end_auction, list_token
+from tests.auction.auction_helpers import DAY, ETHER, FEE_BPS, ROYALTY_BPS, end_auction, list_token
 
 LIVE, SETTLED, CANCELLED, FAILED = 1, 2, 3, 4
 
@@ -111,7 +111,7 @@ def test_create_rejects_unowned_token(house, artworks, artwork_token, bob):
 
 
 def test_create_rejects_unapproved_house(house, artworks, artist, admin, alice):
-    from auction_helpers import work
+    from tests.auction.auction_helpers import work
 
     artworks.mint(alice, work(artist), sender=admin)
     with ape.reverts(house.GaolingAuctionHouseNotApproved, nft=artworks, tokenId=1):
@@ -280,7 +280,7 @@ def test_zero_fee_pays_no_fee(house, artworks, artwork_token, admin, alice, bob,
 
 
 def test_primary_sale_by_artist_folds_royalty(house, artworks, admin, artist, bob, stranger, chain):
-    from auction_helpers import work
+    from tests.auction.auction_helpers import work
 
     artworks.mint(artist, work(artist), sender=admin)
     auction_id = list_token(house, artworks, 1, artist)
@@ -381,7 +381,7 @@ def test_withdraw_nothing(house, stranger):
 
 
 def test_mint_to_auction(house, artworks, admin, artist, alice, bob, stranger, chain):
-    from auction_helpers import work
+    from tests.auction.auction_helpers import work
 
     tx = artworks.mintToAuction(alice, work(artist), ETHER, DAY, sender=admin)
     assert artworks.ownerOf(1) == house
@@ -394,7 +394,7 @@ def test_mint_to_auction(house, artworks, admin, artist, alice, bob, stranger, c
 
 
 def test_mint_to_auction_bad_listing_mints_nothing(house, artworks, admin, artist, alice):
-    from auction_helpers import work
+    from tests.auction.auction_helpers import work
 
     with ape.reverts(house.GaolingAuctionHouseReserveOutOfBounds):
         artworks.mintToAuction(alice, work(artist), 0, DAY, sender=admin)

@@ -1,6 +1,6 @@
 """The packed storage layout written in GaolingAuctionHouse's comments is the real one."""
 
-from auction_helpers import DAY, ETHER
+from tests.auction.auction_helpers import DAY, ETHER
 from eth_utils import keccak
 
 

@@ -8,7 +8,7 @@ that rejects refunds), waits, cancellations, settlements and withdrawals happens
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-from auction_helpers import ETHER, FEE_BPS, ROYALTY_BPS, work
+from tests.auction.auction_helpers import ETHER, FEE_BPS, ROYALTY_BPS, work
 
 DURATION = 15 * 60
 TOKENS = 4

@@ -4,7 +4,7 @@ an error naming the argument; the happy paths drive the real contracts."""
 import hashlib
 
 import pytest
-from auction_helpers import DAY, ETHER, end_auction, work
+from tests.auction.auction_helpers import DAY, ETHER, end_auction, work
 
 from gaoling import artwork as art
 from gaoling import auction as auc

@@ -2,7 +2,7 @@
 
 import ape
 import pytest
-from auction_helpers import DAY, ETHER
+from tests.auction.auction_helpers import DAY, ETHER
 
 BUFFER = 15 * 60
 
