@@ -35,6 +35,11 @@ def run(ctx: Any) -> list[tuple[str, str]]:
     house = project.GaolingAuctionHouse.deploy(curator, treasury, 500, sender=curator)
     artworks = project.GaolingArtworks.deploy("Gaoling Artworks", "GLA", curator, "ipfs://" + METADATA_CID, sender=curator)
     artworks.setAuctionHouse(house, sender=curator)
+    ctx.auction_house, ctx.artworks = house, artworks
+    ledger = getattr(ctx, "ledger", None)
+    if ledger is not None:  # winners earn purchase points, reported by the house at settlement
+        ledger.grantRole(ledger.PURCHASE_RECORDER_ROLE(), house, sender=accounts[0])
+        house.setPurchaseRecorder(ledger, sender=curator)
 
     spec = ArtworkSpec.build(
         artist=artist.address, royalty_bps=800, content_hash=hashlib.sha256(MASTER).digest(), cid=METADATA_CID
@@ -59,6 +64,7 @@ def run(ctx: Any) -> list[tuple[str, str]]:
     chain.pending_timestamp = new_end
     result = auc.settle(house, first, collector_c, now())
     rows += [(f"primary: {k}", v) for k, v in result.rows()]
+    _record_payments(ctx, "primary auction", result)
 
     second = auc.create(house, artworks, minted.token_id, 2 * ETHER, HOUR, collector_a, approve=True)
     auc.bid(house, second, 5 * ETHER, collector_c, now())
@@ -66,5 +72,14 @@ def run(ctx: Any) -> list[tuple[str, str]]:
     before_artist = artist.balance
     resale = auc.settle(house, second, studio, now())
     rows += [(f"resale: {k}", v) for k, v in resale.rows()]
+    _record_payments(ctx, "resale auction", resale)
     rows.append(("artist paid again", f"{auc.format_wei(artist.balance - before_artist)} on the resale"))
     return rows
+
+
+def _record_payments(ctx: Any, what: str, settlement: Any) -> None:
+    if not hasattr(ctx, "paid") or not settlement.delivered:
+        return
+    ctx.paid(f"artist {settlement.royalty_receiver[:10]}…", f"{what}: royalty", settlement.royalty)
+    ctx.paid(f"platform {settlement.fee_recipient[:10]}…", f"{what}: service fee", settlement.fee)
+    ctx.paid(f"seller {settlement.seller[:10]}…", f"{what}: proceeds", settlement.seller_proceeds)
