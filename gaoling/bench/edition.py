@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gaoling.collection.orders import MINT_ORDER_TYPES
 from gaoling.signing import Domain, sign
 
 PRICE = 10**16
 DAY = 86_400
-MINT_ORDER_TYPES = {
-    "MintOrder": [
-        {"name": "recipient", "type": "address"},
-        {"name": "quantity", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "expiry", "type": "uint256"},
-    ]
-}
 
 
 def _edition(ctx: Any, policy: int = 0, holding: int = 0):

@@ -1,5 +1,6 @@
 import pytest
 
+from gaoling.collection.orders import MINT_ORDER_TYPES
 from gaoling.signing import Domain, sign
 
 ETHER = 10**18
@@ -10,14 +11,6 @@ DAY = 86_400
 FREE, HOLDING, SOULBOUND = 0, 1, 2
 ALLOWLIST, PUBLIC = 0, 1
 
-MINT_ORDER_TYPES = {
-    "MintOrder": [
-        {"name": "recipient", "type": "address"},
-        {"name": "quantity", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "expiry", "type": "uint256"},
-    ]
-}
 
 
 @pytest.fixture(scope="session")
