@@ -49,13 +49,13 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 	@$@ --version | grep -q "Version: $(SOLC_VERSION)+commit" || { echo "solc adapter does not report $(SOLC_VERSION)"; exit 1; }
 
 demo: setup
-	$(APE) run demo
+	$(APE) run demo --verbosity WARNING
 
 test: setup
 	$(APE) test tests $(PYTEST_ARGS)
 
 bench: setup
-	$(APE) run bench
+	$(APE) run bench --verbosity WARNING
 
 clean:
 	rm -rf .build .cache/gaoling-demo
