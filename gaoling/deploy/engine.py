@@ -218,11 +218,14 @@ class Deployment:
             adopted = self._settle_pending_deploy(step, pending, args)
             if adopted is not None:
                 return adopted
+        note = (self.manifest.step(step.id) or {}).get("note")
         nonce = self._nonce()
         predicted = self.deployer.get_deployment_address(nonce)
         self.manifest.steps[step.id] = {"status": "pending", "kind": "deploy", "nonce": nonce,
                                         "predicted_address": str(predicted), "args": to_json(args),
                                         "head_block": int(self.chain.blocks.head.number)}
+        if note:
+            self.manifest.steps[step.id]["note"] = note
         self._save()
         self._hit("before-send", step.id)
         instance = container.deploy(*args, sender=self.deployer, nonce=nonce)
@@ -232,7 +235,7 @@ class Deployment:
             raise DeployError(f"{step.id}: deployed at {instance.address}, expected {predicted} from nonce {nonce}")
         self._record_contract(step, str(instance.address), receipt.txn_hash, receipt.block_number, args)
         self._confirm(step.id, "deploy", args, receipt.txn_hash, receipt.block_number, nonce=nonce,
-                      address=str(instance.address))
+                      address=str(instance.address), note=note)
         self._hit("after-confirm", step.id)
         return StepResult(step.id, step.label, "sent", int(receipt.gas_used), receipt.txn_hash, str(instance.address))
 
