@@ -60,7 +60,9 @@ def compiler_info(project: Any, contract: str) -> dict[str, Any]:
     """Compiler name, version and settings that built `contract`, from the project manifest."""
     for comp in project.manifest.compilers or []:
         if contract in (comp.contractTypes or []):
-            return {"name": comp.name, "version": comp.version, "settings": to_jsonable(comp.settings or {})}
+            # outputSelection only chooses artefacts; it does not change the bytecode.
+            settings = {k: v for k, v in (comp.settings or {}).items() if k != "outputSelection"}
+            return {"name": comp.name, "version": comp.version, "settings": to_jsonable(settings)}
     return {}
 
 
@@ -93,7 +95,7 @@ class Engine:
         """The ContractInstance deployed by `step_id`."""
         address = self.manifest.contracts[step_id]
         name = self.manifest.steps[step_id]["contract"]
-        return self.project.get_contract(name).at(address)
+        return getattr(self.project, name).at(address)
 
     # -- one step ------------------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class Engine:
 
     def _send(self, step: Step, args: Any) -> dict[str, Any]:
         if step.is_deploy:
-            container = self.project.get_contract(step.contract)
+            container = getattr(self.project, step.contract)
             txn = container.constructor.serialize_transaction(*args)
             txn.sender = self.deployer.address
         else:

@@ -36,9 +36,9 @@ def estimate_plan(project: Any, provider: Any, deployer: Any, manifest: Manifest
         args = resolve(step.args, addresses, placeholder=deployer.address)
         try:
             if step.is_deploy:
-                txn = project.get_contract(step.contract).constructor.serialize_transaction(*args)
+                txn = getattr(project, step.contract).constructor.serialize_transaction(*args)
             elif step.target in addresses:
-                target = project.get_contract(step.contract).at(addresses[step.target])
+                target = getattr(project, step.contract).at(addresses[step.target])
                 txn = getattr(target, step.method).as_transaction(*args, sender=deployer)  # type: ignore[arg-type]
             else:
                 out.append(Estimate(step, CALL_ESTIMATE, False, False))

@@ -72,7 +72,7 @@ def verify_handover(project: Any, manifest: Any, deployer: str, admin: str | Non
     given) must hold DEFAULT_ADMIN_ROLE everywhere."""
     report = HandoverReport()
     for cid, address in manifest.contracts.items():
-        contract = project.get_contract(manifest.steps[cid]["contract"]).at(address)
+        contract = getattr(project, manifest.steps[cid]["contract"]).at(address)
         for role in role_names(contract):
             rid = _role_id(contract, role)
             if contract.hasRole(rid, deployer):

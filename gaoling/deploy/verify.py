@@ -7,6 +7,7 @@ settings Ape's solidity compiler used. The compiler version is in the manifest n
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from gaoling.deploy.manifest import Manifest, atomic_write_json
 def standard_input(project: Any, contract: str) -> dict[str, Any]:
     from ape import compilers
 
-    source_id = project.get_contract(contract).contract_type.source_id
+    source_id = getattr(project, contract).contract_type.source_id
     inputs = compilers.solidity.get_standard_input_json([project.path / source_id], project=project)
     if not inputs:
         raise ValueError(f"no standard-JSON input for {contract} ({source_id})")
@@ -30,8 +31,16 @@ def standard_input(project: Any, contract: str) -> dict[str, Any]:
 def export_verification_inputs(project: Any, manifest: Manifest) -> list[Path]:
     directory = manifest.path.parent / str(manifest.data["chain_id"]) / "verify"
     written: list[Path] = []
-    for name in sorted({manifest.steps[cid]["contract"] for cid in manifest.contracts}):
-        path = directory / f"{name}.json"
-        atomic_write_json(path, standard_input(project, name))
-        written.append(path)
+    # ape-solidity copies dependency sources into <contracts>/.cache to build the input and, unlike
+    # a compile, leaves them there; Ape 0.8.51 then finds no project sources at all. Clean up.
+    cache = Path(project.contracts_folder) / ".cache"
+    had_cache = cache.exists()
+    try:
+        for name in sorted({manifest.steps[cid]["contract"] for cid in manifest.contracts}):
+            path = directory / f"{name}.json"
+            atomic_write_json(path, standard_input(project, name))
+            written.append(path)
+    finally:
+        if not had_cache:
+            shutil.rmtree(cache, ignore_errors=True)
     return written
