@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-ANVIL = Path("/work/main/node_modules/.bin/anvil")
+ANVIL = Path(__file__).resolve().parents[2] / "node_modules" / ".bin" / "anvil"
 
 
 def free_port() -> int:
