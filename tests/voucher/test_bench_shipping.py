@@ -18,6 +18,7 @@ DETAILS = {"name": "王小明", "phone": "+86 138 0013 8000", "address": "景德
 
 def test_bench_keys(project, accounts, chain):
     gas = measure(SimpleNamespace(project=project, accounts=accounts, chain=chain))
+    print("GAS", gas)
     assert set(gas) == {"voucher.buy", "voucher.redeem", "voucher.advance"}
     assert all(20_000 < g < 400_000 for g in gas.values())
     assert gas["voucher.advance"] < gas["voucher.redeem"]
