@@ -23,6 +23,7 @@ ATTRIBUTES = {
     "certificate": ("certificate", "FiringCertificate"),
     "artworks": ("artworks", "GaolingArtworks"),
     "auction": ("auction_house", "GaolingAuctionHouse"),
+    "vouchers": ("vouchers", "GaolingVouchers"),
 }
 
 

@@ -45,8 +45,10 @@ def run(ctx: Any) -> list[tuple[str, str]]:
         vouchers = stack.vouchers
     else:
         stack = None
-        vouchers = vchain.deploy(ctx.project, admin, certificate, coupons)
-        vouchers.setRange(edition.address, 0, 1, int(edition.cap()), VOUCHER_PRICE, 1, sender=admin)
+        vouchers = getattr(ctx, "vouchers", None)  # deployed and wired by the deploy engine
+        if vouchers is None:
+            vouchers = vchain.deploy(ctx.project, admin, certificate, coupons)
+            vouchers.setRange(edition.address, 0, 1, int(edition.cap()), VOUCHER_PRICE, 1, sender=admin)
     ctx.vouchers = vouchers
     if hasattr(ctx, "contracts"):
         ctx.contracts["GaolingVouchers"] = vouchers

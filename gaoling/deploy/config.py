@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from gaoling.collection.config import (
     CollectionConfig,
@@ -23,7 +23,7 @@ from gaoling.collection.config import (
     load_collection_config,
 )
 from gaoling.fan.points import Rules
-from gaoling.inputs import parse_address
+from gaoling.inputs import parse_address, parse_price
 
 Address = Annotated[str, BeforeValidator(parse_address)]
 
@@ -73,6 +73,39 @@ class CertificateSection(_Model):
     contract_uri: str = ""
 
 
+class VoucherPayee(_Model):
+    address: Address
+    bps: int = Field(ge=1, le=10_000)
+
+
+class VouchersSection(_Model):
+    name: str = Field("Gaoling Firing Voucher", min_length=1)
+    symbol: str = Field("GLVOUCHER", min_length=1, pattern=r"^\S+$")
+    base_uri: str = Field("ipfs://vouchers/", min_length=1)
+    delivery_timeout_days: int = Field(30, ge=1, le=365, description="days after shipping before delivery is assumed")
+    payees: list[VoucherPayee] = Field(min_length=1, description="who receives voucher revenue once pieces are delivered")
+    price: str = Field(description="voucher price for every customizable collection, e.g. '0.1 ether'")
+    customizable: list[str] = Field(default_factory=list,
+                                    description="slugs of collections (from `collections`) whose tokens may be made real")
+
+    @field_validator("payees")
+    @classmethod
+    def _shares_total(cls, payees: list[VoucherPayee]) -> list[VoucherPayee]:
+        total = sum(p.bps for p in payees)
+        if total != 10_000:
+            raise ValueError(f"the shares add up to {total} bps; they must add up to exactly 10000")
+        return payees
+
+    @field_validator("price")
+    @classmethod
+    def _price(cls, value: str) -> str:
+        parse_price(value)
+        return value
+
+    def price_wei(self) -> int:
+        return parse_price(self.price)
+
+
 class PlatformConfig(_Model):
     collections: list[CollectionEntry] = Field(default_factory=list)
     ipfs_backend: str = Field("local", description="IPFS backend kind for catalogues (local pins nothing)")
@@ -81,6 +114,7 @@ class PlatformConfig(_Model):
     points: PointsSection | None = None
     coupons: CouponsSection | None = None
     certificate: CertificateSection | None = None
+    vouchers: VouchersSection | None = None
     admin: Address | None = Field(None, description="default handover target when --admin is not given")
 
 
@@ -141,6 +175,13 @@ def load_platform_config(path: str | Path) -> LoadedPlatform:
         loaded.append((slug, collection, catalogue))
     if config.coupons is not None and config.points is None:
         issues.append(("coupons", "glaze coupons spend points: add a points section too"))
+    if config.vouchers is not None:
+        if config.coupons is None or config.certificate is None:
+            issues.append(("vouchers", "vouchers need glaze coupons and the firing certificate: add both sections"))
+        for i, slug in enumerate(config.vouchers.customizable):
+            if slug not in seen:
+                issues.append((f"vouchers.customizable[{i}]",
+                               f"{slug} is not one of the collections listed above ({', '.join(sorted(seen)) or 'none'})"))
     if issues:
         raise PlatformConfigError(str(path), issues)
     return LoadedPlatform(path, config, loaded)

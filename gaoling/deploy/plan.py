@@ -186,8 +186,35 @@ def _editions(ctx: PlanContext) -> list[Step]:
     return steps
 
 
+def _vouchers(ctx: PlanContext) -> list[Step]:
+    cfg = ctx.platform.config
+    section = cfg.vouchers
+    if section is None:
+        return []
+    init = (section.name, section.symbol, section.base_uri, ctx.deployer, Ref("certificate"), Ref("coupons"),
+            [p.address for p in section.payees], [p.bps for p in section.payees],
+            section.delivery_timeout_days * 86_400)
+    steps = [
+        Step("vouchers", "GaolingVouchers", (init,)),
+        Step("vouchers:redeemer", "GlazeCoupons", (Role("REDEEMER_ROLE"), Ref("vouchers")), "grantRole", "coupons",
+             "redemptions consume and restore coupons"),
+    ]
+    caps = {slug: config.cap for slug, config, _ in ctx.platform.collections}
+    for slug in section.customizable:
+        steps.append(Step(f"vouchers:range:{slug}", "GaolingVouchers",
+                          (Ref(f"edition:{slug}"), 0, 1, caps[slug], section.price_wei(), 1), "setRange", "vouchers",
+                          f"every token of {slug} may be made into a fired piece"))
+    if cfg.points is not None:
+        steps += [
+            Step("vouchers:recorder-role", "PointsLedger", (Role("PURCHASE_RECORDER_ROLE"), Ref("vouchers")),
+                 "grantRole", "points", "voucher purchases earn points"),
+            Step("vouchers:recorder", "GaolingVouchers", (Ref("points"),), "setPointsLedger", "vouchers"),
+        ]
+    return steps
+
+
 # Order matters: a component may only Ref steps of components before it.
-COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions]
+COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers]
 
 
 def build_plan(ctx: PlanContext, components: list[Component] | None = None) -> list[Step]:
