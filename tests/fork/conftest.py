@@ -12,6 +12,7 @@ from tests.deploy.helpers import PLATFORM
 from tests.fork.chains import connected, start_anvil, stop
 
 ETHER = 10**18
+EDITION = "edition:jingdezhen-blue-and-white"
 
 
 @dataclass
@@ -24,6 +25,11 @@ class Upstream:
     token_id: int
     top_bid: int
     house_balance: int
+    edition: str = ""
+    edition_minted: int = 0
+    edition_balance: int = 0
+    buyer: str = ""
+    buyer_points: int = 0
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +48,14 @@ def upstream(project, accounts, tmp_path_factory):
             outcome = deploy_platform(PLATFORM, project=project, provider=provider, deployer=deployer,
                                       out_dir=out, admin=admin.address, export_verify=False)
             c = outcome.manifest.contracts
+            # Live state 1: the edition's public sale is open and has sold, and buyers hold points.
+            edition = project.GaolingEdition.at(c[EDITION])
+            ledger = project.PointsLedger.at(c["points"])
+            public = edition.phase(1)
+            provider.make_request("evm_setNextBlockTimestamp", [int(public.start)])
+            buyer = accounts[2]
+            edition.mintPublic(2, value=2 * public.price, sender=buyer)
+            # Live state 2: a unique work in a running auction with two bids.
             artworks = project.GaolingArtworks.at(c["artworks"])
             house = project.GaolingAuctionHouse.at(c["auction"])
             spec = ArtworkSpec.build(artist=accounts[6].address, royalty_bps=800, content_hash=b"\x11" * 32,
@@ -52,7 +66,10 @@ def upstream(project, accounts, tmp_path_factory):
             auc.bid(house, minted.auction_id, 2 * ETHER, bidder_b, now + 1)
             block = provider.get_block("latest").number
             yield Upstream(url, block, dict(c), admin.address, minted.auction_id, minted.token_id, 2 * ETHER,
-                           provider.get_balance(house.address))
+                           provider.get_balance(house.address), edition=c[EDITION],
+                           edition_minted=int(edition.totalMinted()),
+                           edition_balance=provider.get_balance(edition.address), buyer=buyer.address,
+                           buyer_points=int(ledger.pointsOf(buyer.address)))
     finally:
         stop(proc)
 

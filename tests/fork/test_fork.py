@@ -58,6 +58,42 @@ def test_pause_freezes_no_funds(project, accounts, upstream, fork):
     assert not house.paused()
 
 
+def test_live_edition_sale_continues_on_fork(project, accounts, upstream, fork):
+    edition = project.GaolingEdition.at(upstream.edition)
+    ledger = project.PointsLedger.at(upstream.contracts["points"])
+    assert upstream.edition_minted == 2 and upstream.buyer_points > 0
+    price = edition.phase(1).price
+    tx = edition.mintPublic(1, value=price, sender=accounts[5])
+    purchased = tx.decode_logs(edition.Purchased)[0]
+    assert purchased.firstTokenId == upstream.edition_minted + 1 and purchased.paid == price
+    assert fork.get_balance(edition.address) == upstream.edition_balance + price
+    assert ledger.pointsOf(accounts[5].address) > 0  # the live points hook still fires
+
+
+def test_open_new_drop_on_existing_platform(project, accounts, upstream, fork):
+    from gaoling.collection import load_collection_config
+    from tests.deploy.helpers import PLATFORM
+
+    admin = accounts[upstream.admin]
+    ledger = project.PointsLedger.at(upstream.contracts["points"])
+    config = load_collection_config(PLATFORM.parent / "collections" / "jingdezhen-blue-and-white.yaml")
+    init = list(config.edition_init(upstream.admin))
+    init[0], init[1] = "Jingdezhen Famille Rose", "JDZFR"
+    drop = admin.deploy(project.GaolingEdition, tuple(init))
+    ledger.grantRole(ledger.PURCHASE_RECORDER_ROLE(), drop, sender=admin)
+    drop.setPointsLedger(ledger, sender=admin)
+    now = fork.get_block("latest").timestamp
+    drop.setPhase(1, (ETHER // 50, now, now + 86_400, 3), sender=admin)
+    buyer = accounts[6]
+    before = ledger.pointsOf(buyer.address)
+    tx = drop.mintPublic(3, value=3 * ETHER // 50, sender=buyer)
+    assert drop.balanceOf(buyer) == 3 and drop.symbol() == "JDZFR"
+    assert ledger.pointsOf(buyer.address) > before
+    assert len(tx.decode_logs(drop.Purchased)) == 1
+    with ape.reverts(drop.EditionWalletLimitExceeded):
+        drop.mintPublic(1, value=ETHER // 50, sender=buyer)
+
+
 def test_upstream_left_untouched(project, accounts, upstream):
     with connected(upstream.url) as provider:
         assert provider.get_block("latest").number == upstream.block
@@ -65,6 +101,11 @@ def test_upstream_left_untouched(project, accounts, upstream):
         assert provider.get_balance(house.address) == upstream.house_balance
         assert house.auction(upstream.auction_id).amount == upstream.top_bid
         assert not house.paused()
+        edition = project.GaolingEdition.at(upstream.edition)
+        assert edition.totalMinted() == upstream.edition_minted
+        assert provider.get_balance(edition.address) == upstream.edition_balance
+        ledger = project.PointsLedger.at(upstream.contracts["points"])
+        assert ledger.pointsOf(upstream.buyer) == upstream.buyer_points
 
 
 def test_real_network_deployment(project):
