@@ -51,8 +51,11 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 demo: setup
 	$(APE) run demo --verbosity WARNING
 
+# The fork suite runs in its own session: it points Ape at upstream and fork anvils of its own,
+# which must not share provider state with the suite's default local chain.
 test: setup
-	$(APE) test tests $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/fork $(PYTEST_ARGS)
+	$(APE) test tests/fork $(PYTEST_ARGS)
 
 bench: setup
 	$(APE) run bench --verbosity WARNING

@@ -1,12 +1,10 @@
-"""`metadata/platform.yaml`: which contracts make up a platform, and their settings.
+"""`metadata/platform.yaml`: which collections and platform contracts to deploy, validated up front.
 
-Validated completely before any transaction: `load_platform_config` returns a `PlatformConfig`
-whose values are the exact on-chain values, or raises `PlatformConfigError` listing every problem
-as `<file>: <field path>: <what is wrong>`. The collection configs it names are loaded with
-`gaoling.collection.load_collection_config`, whose errors name their own file.
-
-Every section except `collections` is optional: a platform without `auction:` has no auction
-house, and so on. Sections that depend on another say so when it is missing.
+`load_platform_config(path)` reads and validates the whole file, including every collection config
+it references (through `gaoling.collection.config.load_collection_config`), before anything is
+sent. Problems are reported together as `<file>: <field path>: <what is wrong>`, the same format as
+collection configs. `load_any_config(path)` also accepts a single collection config, for deploying
+one more collection on an existing platform.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from gaoling.collection.config import (
     CollectionConfig,
@@ -24,204 +22,179 @@ from gaoling.collection.config import (
     format_loc,
     load_collection_config,
 )
-from gaoling.fan.coupons import DEFAULT_GLAZES, GlazeSpec
 from gaoling.fan.points import Rules
-from gaoling.inputs import parse_address
-
-#: EVM versions solc 0.8.37 accepts, oldest first. The suite exercises the ones in docs/deploy.md.
-EVM_VERSIONS = ("homestead", "tangerineWhistle", "spuriousDragon", "byzantium", "constantinople",
-                "petersburg", "istanbul", "berlin", "london", "paris", "shanghai", "cancun", "prague", "osaka")
-MAX_FEE_BPS = 1000
+from gaoling.inputs import parse_address, parse_price
 
 Address = Annotated[str, BeforeValidator(parse_address)]
 
 
 class PlatformConfigError(ValueError):
-    """Every problem found in a platform config, each with its file and field path."""
+    """Every problem found in a platform config (and the collection configs it references)."""
 
     def __init__(self, source: str, issues: list[tuple[str, str]]) -> None:
         self.source = source
         self.issues = issues
-        super().__init__("\n".join(f"{source}: {path}: {msg}" if path else f"{source}: {msg}"
-                                   for path, msg in issues))
+        super().__init__("\n".join(f"{source}: {p}: {m}" if p else f"{source}: {m}" for p, m in issues))
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _text(value: Any) -> Any:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"expected text, got {value!r}; put it in quotes")
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_text)]
-
-
 class CollectionEntry(_Model):
-    """One capped-edition collection: its config file and, optionally, its catalogue."""
+    """One edition collection: its config file and, optionally, a catalogue to publish to IPFS."""
 
-    config: Annotated[str, Field(description="collection config path, relative to platform.yaml")]
-    catalogue: str | None = Field(None, description="catalogue to publish; its base and contract "
-                                                    "URIs are set on the edition")
+    config: str = Field(description="path of a collection config, relative to platform.yaml")
+    catalogue: str | None = Field(None, description="catalogue.yaml to publish; its URIs are set on the edition")
 
 
 class ArtworksSection(_Model):
-    """The artwork registry and 1/1 collection (GaolingArtworks)."""
-
-    name: Text = "Gaoling Artworks"
-    symbol: Text = "GLA"
-    contract_uri: Text = ""
-    curators: list[Address] = Field(default_factory=list, description="extra CURATOR_ROLE holders")
+    name: str = Field("Gaoling Artworks", min_length=1)
+    symbol: str = Field("GLA", min_length=1, pattern=r"^\S+$")
+    contract_uri: str = ""
 
 
 class AuctionSection(_Model):
-    """The English auction house (GaolingAuctionHouse)."""
-
     fee_recipient: Address
-    fee_bps: Annotated[int, Field(ge=0, le=MAX_FEE_BPS)] = 500
-    pausers: list[Address] = Field(default_factory=list, description="extra PAUSER_ROLE holders")
+    fee_bps: int = Field(ge=0, le=1000, description="platform fee in bps (the contract caps it at 10%)")
 
 
 class PointsSection(_Model):
-    """The non-transferable points ledger (PointsLedger)."""
-
-    rules: Rules = Rules()
+    rules: Rules = Field(default_factory=Rules)
 
 
 class CouponsSection(_Model):
-    """Glaze coupons (GlazeCoupons), paid for with points."""
-
-    base_uri: Text = "ipfs://glazes/"
-    glazes: list[GlazeSpec] = Field(default_factory=lambda: list(DEFAULT_GLAZES))
+    base_uri: str = Field("ipfs://glazes/", min_length=1)
 
 
 class CertificateSection(_Model):
-    """The soulbound firing-process certificate (FiringCertificate)."""
+    attester: Address | None = None
+    base_uri: str = ""
+    contract_uri: str = ""
 
-    attester: Address | None = Field(None, description="the quiz grader's signing key (ATTESTER_ROLE)")
-    base_uri: Text = ""
-    contract_uri: Text = ""
+
+class VoucherPayee(_Model):
+    address: Address
+    bps: int = Field(ge=1, le=10_000)
+
+
+class VouchersSection(_Model):
+    name: str = Field("Gaoling Firing Voucher", min_length=1)
+    symbol: str = Field("GLVOUCHER", min_length=1, pattern=r"^\S+$")
+    base_uri: str = Field("ipfs://vouchers/", min_length=1)
+    delivery_timeout_days: int = Field(30, ge=1, le=365, description="days after shipping before delivery is assumed")
+    payees: list[VoucherPayee] = Field(min_length=1, description="who receives voucher revenue once pieces are delivered")
+    price: str = Field(description="voucher price for every customizable collection, e.g. '0.1 ether'")
+    customizable: list[str] = Field(default_factory=list,
+                                    description="slugs of collections (from `collections`) whose tokens may be made real")
+
+    @field_validator("payees")
+    @classmethod
+    def _shares_total(cls, payees: list[VoucherPayee]) -> list[VoucherPayee]:
+        total = sum(p.bps for p in payees)
+        if total != 10_000:
+            raise ValueError(f"the shares add up to {total} bps; they must add up to exactly 10000")
+        return payees
+
+    @field_validator("price")
+    @classmethod
+    def _price(cls, value: str) -> str:
+        parse_price(value)
+        return value
+
+    def price_wei(self) -> int:
+        return parse_price(self.price)
 
 
 class PlatformConfig(_Model):
-    evm_version: str = Field("cancun", description="must match the compiler setting in ape-config.yaml")
-    ipfs_backend: str | None = Field(None, description="IPFS backend for catalogues; unset = the configured "
-                                                       "one (gaoling.ipfs), `local` = store only")
     collections: list[CollectionEntry] = Field(default_factory=list)
+    ipfs_backend: str = Field("local", description="IPFS backend kind for catalogues (local pins nothing)")
     artworks: ArtworksSection | None = None
     auction: AuctionSection | None = None
     points: PointsSection | None = None
     coupons: CouponsSection | None = None
     certificate: CertificateSection | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> "PlatformConfig":
-        if self.evm_version not in EVM_VERSIONS:
-            raise ValueError(f"evm_version: {self.evm_version!r} is not an EVM version solc knows; "
-                             f"use one of {', '.join(EVM_VERSIONS)}")
-        if self.coupons is not None and self.points is None:
-            raise ValueError("coupons: glaze coupons are bought with points; add a points: section")
-        if not (self.collections or self.artworks or self.auction or self.points or self.certificate):
-            raise ValueError("the platform deploys nothing; add collections: or another section")
-        return self
+    vouchers: VouchersSection | None = None
+    admin: Address | None = Field(None, description="default handover target when --admin is not given")
 
 
 class LoadedPlatform:
-    """A validated platform: its config plus every collection config, loaded and validated."""
+    """A validated platform config with its collection configs loaded (paths made absolute)."""
 
     def __init__(self, source: Path, config: PlatformConfig,
-                 collections: list[tuple[str, CollectionConfig, Path | None]]):
+                 collections: list[tuple[str, CollectionConfig, Path | None]]) -> None:
         self.source = source
         self.config = config
-        #: (slug, collection config, catalogue path or None), slug = the config file's stem
-        self.collections = collections
+        self.collections = collections  # (slug, config, catalogue path or None)
 
 
-def _issues(exc: ValidationError) -> list[tuple[str, str]]:
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = format_loc(err["loc"])
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            out.append((loc, "unknown field; check the spelling (docs/deploy.md lists the fields)"))
-        elif kind == "missing":
-            out.append((loc, "required field is missing; add it"))
-        elif kind == "value_error":
-            msg = str((err.get("ctx") or {}).get("error", err["msg"]))
-            if ": " in msg and not loc:
-                field, _, rest = msg.partition(": ")
-                out.append((field, rest))
-            else:
-                out.append((loc, msg))
-        else:
-            out.append((loc, f"{err['msg']}, got {err['input']!r}"))
-    return out
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PlatformConfigError(str(path), [("", f"cannot read the file ({exc.strerror}); check the path")]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        raise PlatformConfigError(str(path), [("", f"not valid YAML: {exc}")]) from None
 
 
 def load_platform_config(path: str | Path) -> LoadedPlatform:
-    """Reads `platform.yaml`, validates it and every collection config it names."""
+    """Validates `path` and every collection config it references; raises PlatformConfigError."""
     path = Path(path)
-    source = str(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except OSError as exc:
-        raise PlatformConfigError(source, [("", f"cannot read the config: {exc.strerror or exc}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise PlatformConfigError(source, [("", f"{where}not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    data = _read_yaml(path)
     if not isinstance(data, dict):
-        raise PlatformConfigError(source, [("", "the file must be a YAML mapping (collections: ..., auction: ...)")])
+        raise PlatformConfigError(str(path), [("", "expected a mapping with collections, auction, points, ...")])
     try:
         config = PlatformConfig.model_validate(data)
     except ValidationError as exc:
-        raise PlatformConfigError(source, _issues(exc)) from None
-
+        raise PlatformConfigError(str(path), [(format_loc(e["loc"]), e["msg"]) for e in exc.errors()]) from None
     issues: list[tuple[str, str]] = []
-    collections: list[tuple[str, CollectionConfig, Path | None]] = []
-    seen: dict[str, int] = {}
+    loaded: list[tuple[str, CollectionConfig, Path | None]] = []
+    seen: set[str] = set()
     for i, entry in enumerate(config.collections):
-        where = f"collections[{i}]"
-        config_path = path.parent / entry.config
-        slug = config_path.stem
+        cpath = (path.parent / entry.config).resolve()
+        slug = cpath.stem
         if slug in seen:
-            issues.append((f"{where}.config", f"{entry.config} has the same file name as collections[{seen[slug]}]; "
-                           "manifest entries are keyed by file name, so rename one"))
+            issues.append((f"collections[{i}].config", f"{slug} is listed twice; each collection deploys once"))
             continue
-        seen[slug] = i
+        seen.add(slug)
+        try:
+            collection = load_collection_config(cpath)
+        except CollectionConfigError as exc:
+            issues += [(f"collections[{i}].config", line) for line in str(exc).splitlines()]
+            continue
+        except OSError as exc:
+            issues.append((f"collections[{i}].config", f"cannot read {cpath} ({exc.strerror})"))
+            continue
         catalogue = None
         if entry.catalogue is not None:
-            catalogue = path.parent / entry.catalogue
+            catalogue = (path.parent / entry.catalogue).resolve()
             if not catalogue.is_file():
-                issues.append((f"{where}.catalogue", f"{catalogue} does not exist"))
-        try:
-            collections.append((slug, load_collection_config(config_path), catalogue))
-        except CollectionConfigError as exc:
-            # The collection's own file and field paths, prefixed by where the platform names it.
-            issues.extend((f"{where}.config -> {line}", "") for line in str(exc).splitlines())
+                issues.append((f"collections[{i}].catalogue", f"{catalogue} does not exist"))
+        loaded.append((slug, collection, catalogue))
+    if config.coupons is not None and config.points is None:
+        issues.append(("coupons", "glaze coupons spend points: add a points section too"))
+    if config.vouchers is not None:
+        if config.coupons is None or config.certificate is None:
+            issues.append(("vouchers", "vouchers need glaze coupons and the firing certificate: add both sections"))
+        for i, slug in enumerate(config.vouchers.customizable):
+            if slug not in seen:
+                issues.append((f"vouchers.customizable[{i}]",
+                               f"{slug} is not one of the collections listed above ({', '.join(sorted(seen)) or 'none'})"))
     if issues:
-        raise PlatformConfigError(source, [(p, m) if m else ("", p) for p, m in issues])
-    return LoadedPlatform(path, config, collections)
+        raise PlatformConfigError(str(path), issues)
+    return LoadedPlatform(path, config, loaded)
 
 
-def single_collection(path: str | Path, catalogue: str | Path | None = None) -> LoadedPlatform:
-    """A platform of one collection, for `ape run deploy --config metadata/collections/x.yaml`."""
+def load_any_config(path: str | Path) -> LoadedPlatform:
+    """A platform config, or a single collection config (recognised by its `cap` field)."""
     path = Path(path)
-    collection = load_collection_config(path)
-    if catalogue is not None and not Path(catalogue).is_file():
-        raise PlatformConfigError(str(path), [("--catalogue", f"{catalogue} does not exist")])
-    config = PlatformConfig(collections=[CollectionEntry(config=path.name)])
-    return LoadedPlatform(path, config, [(path.stem, collection, Path(catalogue) if catalogue else None)])
-
-
-def is_collection_config(path: str | Path) -> bool:
-    """True if `path` looks like a collection config (it has `symbol:` and `cap:` at the top level)."""
-    try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
-    except (OSError, yaml.YAMLError):
-        return False
-    return isinstance(data, dict) and "symbol" in data and "cap" in data
+    data = _read_yaml(path)
+    if isinstance(data, dict) and "cap" in data:
+        try:
+            collection = load_collection_config(path)
+        except CollectionConfigError as exc:
+            raise PlatformConfigError(str(path), [("", line) for line in str(exc).splitlines()]) from None
+        return LoadedPlatform(path, PlatformConfig(), [(path.stem, collection, None)])
+    return load_platform_config(path)

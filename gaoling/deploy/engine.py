@@ -1,359 +1,196 @@
-"""Runs a plan: idempotent, resumable, recording every confirmed step in the manifest.
+"""Runs a plan: sends each step once, records it, and resumes where a previous run stopped.
 
-Rules, in the order a run applies them:
-1. Before anything is sent, the manifest is checked against the chain and the plan: same genesis
-   block (a restarted local node is a different chain), same deployer, the runtime code at every
-   recorded address still hashes to the recorded bytecode hash, and every recorded step still has
-   the arguments the plan gives it. Any mismatch stops the run with a message and sends nothing.
-2. A confirmed step is skipped.
-3. A step is written `pending`, with the nonce its transaction will use, BEFORE it is sent, and
-   `confirmed` (address, tx hash, block, ...) once its receipt is in. A rerun that finds a pending
-   deploy looks at that nonce: still unused -> the transaction never made it, send it again with
-   the same nonce; used, and code sits at the address that nonce creates -> it was deployed, adopt
-   it (never deploy again); used, no code there -> that nonce went elsewhere (failed or replaced),
-   so no contract can ever appear from it and a fresh deploy is safe.
-4. A call step is sent only if its on-chain predicate (e.g. `hasRole`) says its effect is missing.
-5. `complete` turns true only when every step is confirmed; it is false while anything is missing.
+For every step not yet confirmed in the manifest, the engine prepares and signs the transaction,
+records it as `pending` (transaction hash + nonce) *before* sending, sends it, waits for the
+receipt and records it as `confirmed` together with the address, block and the keccak of the
+runtime code read back from the chain. The manifest is rewritten atomically each time.
+
+On a rerun:
+- a confirmed deploy is skipped after checking that the code at its address still hashes to the
+  recorded value (a different chain state, e.g. a restarted dev node, stops the run instead of
+  silently deploying again);
+- a pending step is looked up by its hash: mined -> recorded as confirmed, not sent again;
+  unknown but the deployer's nonce has moved past it -> stop and ask (something else used the
+  nonce); unknown and nonce unchanged -> the send never happened, so it is prepared again;
+- a confirmed step whose arguments differ from today's plan stops the run: the config changed
+  after deploying, which needs a human decision, not a second contract.
+
+Failure injection for tests: `GAOLING_DEPLOY_FAIL_AFTER=N` raises `InjectedFailure` after the N-th
+step sent in this run is confirmed on chain but before the manifest records it as confirmed - the
+worst moment to be killed.
 """
 
 from __future__ import annotations
 
-import time
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
+from web3.exceptions import TransactionNotFound
 
-from gaoling.deploy.manifest import Manifest, ManifestError, to_json
-from gaoling.deploy.plan import CallStep, DeployStep, Plan, Ref, RoleId, Step
+from gaoling.deploy.manifest import Manifest, to_jsonable
+from gaoling.deploy.plan import Step, resolve
 
-#: Blocks searched for the transaction of an adopted pending deploy.
-ADOPT_SCAN_BLOCKS = 5_000
-
-#: fault(point, step_id) with point in {"before-send", "after-send", "after-confirm"}: a test hook
-#: that may raise (or kill the process) to simulate a crash at that exact point.
-Fault = Callable[[str, str], None]
+FAIL_AFTER_ENV = "GAOLING_DEPLOY_FAIL_AFTER"
 
 
 class DeployError(RuntimeError):
-    """The deployment cannot go on; the message says what happened and what to do."""
+    """The deployment cannot continue safely; the message says what to check."""
+
+
+class InjectedFailure(RuntimeError):
+    """Raised by the failure-injection hook (tests only)."""
 
 
 @dataclass
 class StepResult:
-    step_id: str
-    label: str
-    outcome: str  # sent | recorded | adopted | on chain | to send
-    gas: int = 0
-    tx_hash: str | None = None
-    address: str | None = None
-    estimated: bool = False
+    step: Step
+    action: str  # "sent" | "skipped" | "recovered"
+    entry: dict[str, Any]
 
 
-@dataclass
-class DeployReport:
-    manifest: Path
-    chain_id: int
-    results: list[StepResult] = field(default_factory=list)
-    addresses: dict[str, str] = field(default_factory=dict)
-    complete: bool = False
-    dry_run: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def gas_total(self) -> int:
-        return sum(r.gas for r in self.results)
-
-    @property
-    def sent(self) -> int:
-        return sum(r.outcome == "sent" for r in self.results)
+def code_hash(provider: Any, address: str) -> str:
+    code = bytes(provider.get_code(address))
+    return "0x" + keccak(code).hex() if code else ""
 
 
 def compiler_info(project: Any, contract: str) -> dict[str, Any]:
-    """{name, version, settings} the contract was compiled with (output selection left out)."""
-    for compiler in project.manifest.compilers or []:
-        if contract in (compiler.contractTypes or []):
-            settings = {k: v for k, v in (compiler.settings or {}).items() if k != "outputSelection"}
-            return {"name": compiler.name, "version": compiler.version, "settings": settings}
-    raise DeployError(f"{contract}: no compiler record in the project manifest; run `ape compile`")
+    """Compiler name, version and settings that built `contract`, from the project manifest."""
+    for comp in project.manifest.compilers or []:
+        if contract in (comp.contractTypes or []):
+            # outputSelection only chooses artefacts; it does not change the bytecode.
+            settings = {k: v for k, v in (comp.settings or {}).items() if k != "outputSelection"}
+            return {"name": comp.name, "version": comp.version, "settings": to_jsonable(settings)}
+    return {}
 
 
-class Deployment:
-    """One plan against one chain, recorded in one manifest."""
+class Engine:
+    """Executes `steps` for `deployer` on the connected chain, recording into `manifest`."""
 
-    def __init__(self, plan: Plan, project: Any, chain: Any, deployer: Any, manifest_path: str | Path,
-                 fault: Fault | None = None, network: str | None = None):
-        self.plan = plan
+    def __init__(self, project: Any, provider: Any, deployer: Any, manifest: Manifest,
+                 on_step: Callable[[StepResult], None] | None = None, fail_after: int | None = None) -> None:
         self.project = project
-        self.chain = chain
-        self.provider = chain.provider
+        self.provider = provider
         self.deployer = deployer
-        self.manifest = Manifest.load(manifest_path)
-        self.fault = fault
-        self.network = network
-        self._instances: dict[str, Any] = {}
+        self.manifest = manifest
+        self.on_step = on_step
+        env = os.environ.get(FAIL_AFTER_ENV)
+        self.fail_after = fail_after if fail_after is not None else (int(env) if env else None)
+        self.sent = 0
 
-    # -- helpers ---------------------------------------------------------------------------------
+    # -- public --------------------------------------------------------------------------------
 
-    def _container(self, name: str) -> Any:
+    def run(self, steps: list[Step]) -> list[StepResult]:
+        recorded = self.manifest.data.get("deployer")
+        if recorded and recorded != self.deployer.address:
+            raise DeployError(f"{self.manifest.path} was started by {recorded}; continue with that account "
+                              f"(--account) or move the manifest away to start over")
+        self.manifest.data["deployer"] = self.deployer.address
+        results = [self._run_step(step) for step in steps]
+        return results
+
+    def contract(self, step_id: str) -> Any:
+        """The ContractInstance deployed by `step_id`."""
+        address = self.manifest.contracts[step_id]
+        name = self.manifest.steps[step_id]["contract"]
+        return getattr(self.project, name).at(address)
+
+    # -- one step ------------------------------------------------------------------------------
+
+    def _run_step(self, step: Step) -> StepResult:
+        addresses = self.manifest.contracts
+        args = resolve(step.args, addresses)
+        entry = self.manifest.steps.get(step.id)
+        if entry is not None:
+            if to_jsonable(args) != entry["args"] or entry["contract"] != step.contract \
+                    or entry.get("method") != step.method:
+                raise DeployError(
+                    f"step {step.id}: the plan now has {step.describe()} with args {to_jsonable(args)}, "
+                    f"but {self.manifest.path} recorded args {entry['args']}. The config changed after "
+                    f"this step ran; change it back, or update the contract by hand and the manifest with it")
+            if entry["status"] == "confirmed":
+                self._check_confirmed(step, entry)
+                return self._report(StepResult(step, "skipped", entry))
+            recovered = self._recover_pending(step, entry)
+            if recovered is not None:
+                return self._report(StepResult(step, "recovered", recovered))
+        return self._report(StepResult(step, "sent", self._send(step, args)))
+
+    def _check_confirmed(self, step: Step, entry: dict[str, Any]) -> None:
+        if not step.is_deploy:
+            return
+        actual = code_hash(self.provider, entry["address"])
+        if actual != entry["bytecode_hash"]:
+            raise DeployError(
+                f"step {step.id}: {self.manifest.path} says {step.contract} is at {entry['address']}, but the "
+                f"code there {'is missing' if not actual else 'differs'} on chain {self.manifest.data['chain_id']}. "
+                f"Is this the right network (a restarted dev node forgets everything)? Move the manifest away "
+                f"to deploy afresh")
+
+    def _recover_pending(self, step: Step, entry: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            return getattr(self.project, name)
-        except AttributeError:
-            raise DeployError(f"{name}: not in this project's contracts; is it on this branch? run `ape compile`") from None
+            receipt = self.provider.web3.eth.get_transaction_receipt(entry["tx_hash"])
+        except TransactionNotFound:
+            receipt = None
+        if receipt is not None:
+            if receipt["status"] != 1:
+                raise DeployError(f"step {step.id}: transaction {entry['tx_hash']} reverted; see it in an explorer, "
+                                  f"fix the cause, then remove the step from {self.manifest.path} and rerun")
+            return self._confirm(step, entry, receipt.get("contractAddress"), int(receipt["blockNumber"]))
+        if self.deployer.nonce > entry["nonce"]:
+            raise DeployError(
+                f"step {step.id}: transaction {entry['tx_hash']} is unknown to the node, yet nonce {entry['nonce']} "
+                f"of {self.deployer.address} has been used. Check the account's transactions in an explorer "
+                f"before rerunning; to resend, remove the step from {self.manifest.path}")
+        return None  # never reached the chain: prepare and send again
 
-    def _instance(self, key: str) -> Any:
-        if key not in self._instances:
-            address = self.manifest.address(key)
-            if address is None:
-                raise DeployError(f"{key}: used before it is deployed (plan order)")
-            self._instances[key] = self._container(self.plan.contracts[key]).at(address)
-        return self._instances[key]
-
-    def _resolve(self, value: Any, target: Any = None, predicted: dict[str, str] | None = None) -> Any:
-        if isinstance(value, Ref):
-            address = self.manifest.address(value.key) or (predicted or {}).get(value.key)
-            if address is None:
-                raise DeployError(f"{value.key}: referenced before it is deployed (plan order)")
-            return address
-        if isinstance(value, RoleId):
-            if value.name == "DEFAULT_ADMIN_ROLE":
-                return b"\x00" * 32
-            if target is None:
-                return keccak(text=value.name)
-            return bytes(getattr(target, value.name)())
-        if isinstance(value, tuple):
-            return tuple(self._resolve(v, target, predicted) for v in value)
-        if isinstance(value, list):
-            return [self._resolve(v, target, predicted) for v in value]
-        return value
-
-    def _code_hash(self, address: str) -> str:
-        return "0x" + keccak(bytes(self.provider.get_code(address))).hex()
-
-    def _nonce(self) -> int:
-        return int(self.provider.get_nonce(self.deployer.address))
-
-    def _save(self) -> None:
-        self.manifest.save()
-
-    def _hit(self, point: str, step_id: str) -> None:
-        if self.fault is not None:
-            self.fault(point, step_id)
-
-    # -- checks before anything is sent ----------------------------------------------------------
-
-    def preflight(self) -> None:
-        data = self.manifest.data
-        genesis = "0x" + bytes(self.chain.blocks[0].hash).hex()
-        chain_id = int(self.chain.chain_id)
-        where = str(self.manifest.path)
-        if self.manifest.exists:
-            if data.get("chain_id") not in (None, chain_id):
-                raise ManifestError(f"{where}: written for chain {data['chain_id']}, connected to {chain_id}; "
-                                    "pick the matching --network or another --manifest")
-            if data.get("genesis_hash") not in (None, genesis):
-                raise ManifestError(f"{where}: written on a chain with another genesis block (a restarted local "
-                                    "node?); its addresses mean nothing here. Move it away or pass --manifest")
-            recorded = data.get("deployer")
-            if recorded and recorded.lower() != self.deployer.address.lower():
-                raise ManifestError(f"{where}: written by deployer {recorded}, not {self.deployer.address}; rerun "
-                                    "with that --account (it holds the roles the remaining steps need)")
-        for key, entry in self.manifest.contracts.items():
-            code_hash = self._code_hash(entry["address"])
-            if code_hash == "0x" + keccak(b"").hex():
-                raise ManifestError(f"{where}: {key} is recorded at {entry['address']} but there is no code there "
-                                    "(a reset chain?). Move the manifest away or pass --manifest")
-            if code_hash != entry["bytecode_hash"]:
-                raise ManifestError(f"{where}: the code at {entry['address']} ({key}) no longer matches the "
-                                    f"recorded bytecode hash {entry['bytecode_hash']} (now {code_hash})")
-        for step in self.plan.steps:
-            entry = self.manifest.step(step.id)
-            if not entry or entry.get("status") != "confirmed":
-                continue
-            target = self._instance(step.target) if isinstance(step, CallStep) else None
-            planned = to_json(self._resolve(step.args, target))
-            if planned != entry.get("args"):
-                raise ManifestError(f"{where}: step {step.id} was confirmed with arguments {entry.get('args')}, "
-                                    f"but the config now gives {planned}. A deployed platform is changed with "
-                                    "the sale/admin scripts, not by redeploying; restore the config or use "
-                                    "another --manifest")
-        data.update(chain_id=chain_id, genesis_hash=genesis, deployer=self.deployer.address)
-        if self.network:
-            data["network"] = self.network
-
-    # -- running ---------------------------------------------------------------------------------
-
-    def run(self) -> DeployReport:
-        self.preflight()
-        report = DeployReport(self.manifest.path, int(self.chain.chain_id))
-        admins = sorted({a for a in self.plan.handover.values() if a})
-        self.manifest.data["admin"] = admins[0] if len(admins) == 1 else (admins or None)
-        if not all(self.manifest.confirmed(s.id) for s in self.plan.steps) or not self.manifest.complete:
-            self.manifest.data["complete"] = False
-            self._save()
-        for step in self.plan.steps:
-            if self.manifest.confirmed(step.id):
-                entry = self.manifest.step(step.id)
-                report.results.append(StepResult(step.id, step.label, "recorded", 0, entry.get("tx_hash"),
-                                                 entry.get("address")))
-                continue
-            if isinstance(step, DeployStep):
-                report.results.append(self._deploy(step))
-            else:
-                report.results.append(self._call(step))
-        self.manifest.data["complete"] = True
-        self.manifest.data["completed_at_block"] = int(self.chain.blocks.head.number)
-        self._save()
-        report.complete = True
-        report.addresses = {k: v["address"] for k, v in self.manifest.contracts.items()}
-        return report
-
-    def _deploy(self, step: DeployStep) -> StepResult:
-        container = self._container(step.contract)
-        args = self._resolve(step.args)
-        pending = self.manifest.step(step.id)
-        if pending and pending.get("status") == "pending":
-            adopted = self._settle_pending_deploy(step, pending, args)
-            if adopted is not None:
-                return adopted
-        note = (self.manifest.step(step.id) or {}).get("note")
-        nonce = self._nonce()
-        predicted = self.deployer.get_deployment_address(nonce)
-        self.manifest.steps[step.id] = {"status": "pending", "kind": "deploy", "nonce": nonce,
-                                        "predicted_address": str(predicted), "args": to_json(args),
-                                        "head_block": int(self.chain.blocks.head.number)}
-        if note:
-            self.manifest.steps[step.id]["note"] = note
-        self._save()
-        self._hit("before-send", step.id)
-        instance = container.deploy(*args, sender=self.deployer, nonce=nonce)
-        receipt = self.provider.get_receipt(instance.txn_hash)
-        self._hit("after-send", step.id)
-        if str(instance.address).lower() != str(predicted).lower():
-            raise DeployError(f"{step.id}: deployed at {instance.address}, expected {predicted} from nonce {nonce}")
-        self._record_contract(step, str(instance.address), receipt.txn_hash, receipt.block_number, args)
-        self._confirm(step.id, "deploy", args, receipt.txn_hash, receipt.block_number, nonce=nonce,
-                      address=str(instance.address), note=note)
-        self._hit("after-confirm", step.id)
-        return StepResult(step.id, step.label, "sent", int(receipt.gas_used), receipt.txn_hash, str(instance.address))
-
-    def _settle_pending_deploy(self, step: DeployStep, pending: dict[str, Any], args: Any) -> StepResult | None:
-        """A deploy was about to be sent when the last run stopped: did it happen?"""
-        nonce = int(pending["nonce"])
-        address = pending["predicted_address"]
-        if self._nonce() <= nonce:
-            return None  # that nonce is unused: the transaction never landed, send it now
-        if bytes(self.provider.get_code(address)) == b"":
-            # The nonce went to something else and can never create this contract: deploy afresh.
-            self.manifest.steps[step.id]["note"] = f"nonce {nonce} was used without deploying; redeployed"
-            return None
-        tx_hash, block = self._find_transaction(nonce, int(pending.get("head_block", 0)))
-        self._record_contract(step, address, tx_hash, block, args)
-        self._confirm(step.id, "deploy", args, tx_hash, block, nonce=nonce, address=address,
-                      note="adopted after an interrupted run")
-        self._hit("after-confirm", step.id)
-        return StepResult(step.id, step.label, "adopted", 0, tx_hash, address)
-
-    def _find_transaction(self, nonce: int, from_block: int) -> tuple[str | None, int | None]:
-        web3 = getattr(self.provider, "web3", None)
-        head = int(self.chain.blocks.head.number)
-        if web3 is None:
-            return None, None
-        sender = self.deployer.address.lower()
-        for number in range(max(from_block, head - ADOPT_SCAN_BLOCKS), head + 1):
-            for tx in web3.eth.get_block(number, full_transactions=True)["transactions"]:
-                if str(tx["from"]).lower() == sender and int(tx["nonce"]) == nonce:
-                    return "0x" + bytes(tx["hash"]).hex(), number
-        return None, None
-
-    def _record_contract(self, step: DeployStep, address: str, tx_hash: Any, block: Any, args: Any) -> None:
-        container = self._container(step.contract)
-        try:
-            encoded = "0x" + bytes(container.constructor.encode_input(*args)).hex()
-        except Exception:  # noqa: BLE001 - informational only; the arguments themselves are recorded
-            encoded = None
-        self.manifest.contracts[step.key] = {
-            "contract": step.contract,
-            "address": address,
-            "tx_hash": _hex(tx_hash),
-            "block": int(block) if block is not None else None,
-            "constructor_args": to_json(args),
-            "constructor_args_encoded": encoded,
-            "bytecode_hash": self._code_hash(address),
-            "compiler": compiler_info(self.project, step.contract),
-            "source_id": container.contract_type.source_id,
+    def _send(self, step: Step, args: Any) -> dict[str, Any]:
+        if step.is_deploy:
+            container = getattr(self.project, step.contract)
+            txn = container.constructor.serialize_transaction(*args)
+            txn.sender = self.deployer.address
+        else:
+            target = self.contract(step.target)  # type: ignore[arg-type]
+            txn = getattr(target, step.method).as_transaction(*args, sender=self.deployer)  # type: ignore[arg-type]
+        prepared = self.deployer.prepare_transaction(txn)
+        signed = self.deployer.sign_transaction(prepared)
+        if signed is None:
+            raise DeployError(f"step {step.id}: the account did not sign the transaction")
+        signed.sender = self.deployer.address
+        tx_hash = "0x" + bytes(signed.txn_hash).hex()
+        entry: dict[str, Any] = {
+            "status": "pending", "kind": "deploy" if step.is_deploy else "call", "contract": step.contract,
+            "method": step.method, "target": step.target, "args": to_jsonable(args), "tx_hash": tx_hash,
+            "nonce": int(prepared.nonce),  # type: ignore[arg-type]
         }
+        self.manifest.steps[step.id] = entry
+        self.manifest.data["complete"] = False
+        self.manifest.save()
+        receipt = self.provider.send_transaction(signed)
+        if receipt.failed:
+            raise DeployError(f"step {step.id}: transaction {tx_hash} reverted")
+        self.sent += 1
+        if self.fail_after is not None and self.sent >= self.fail_after:
+            raise InjectedFailure(f"injected failure after {self.sent} step(s) ({FAIL_AFTER_ENV})")
+        return self._confirm(step, entry, receipt.contract_address, int(receipt.block_number))
 
-    def _confirm(self, step_id: str, kind: str, args: Any, tx_hash: Any, block: Any, **extra: Any) -> None:
-        entry = {"status": "confirmed", "kind": kind, "args": to_json(args), "tx_hash": _hex(tx_hash),
-                 "block": int(block) if block is not None else None, "confirmed_at": int(time.time())}
-        entry.update({k: v for k, v in extra.items() if v is not None})
-        self.manifest.steps[step_id] = entry
-        self._save()
+    def _confirm(self, step: Step, entry: dict[str, Any], address: str | None, block: int) -> dict[str, Any]:
+        entry = dict(entry, status="confirmed", block=block)
+        if step.is_deploy:
+            if not address:
+                raise DeployError(f"step {step.id}: transaction {entry['tx_hash']} created no contract")
+            address = to_checksum_address(address)
+            entry["address"] = address
+            entry["bytecode_hash"] = code_hash(self.provider, address)
+            entry["compiler"] = compiler_info(self.project, step.contract)
+            self.manifest.contracts[step.id] = address
+        self.manifest.steps[step.id] = entry
+        self.manifest.save()
+        return entry
 
-    def _call(self, step: CallStep) -> StepResult:
-        contract = self._instance(step.target)
-        args = self._resolve(step.args, contract)
-        if step.done(contract, args):
-            pending = self.manifest.step(step.id) or {}
-            self._confirm(step.id, "call", args, pending.get("tx_hash"), None, note="already in effect on chain")
-            self._hit("after-confirm", step.id)
-            return StepResult(step.id, step.label, "on chain")
-        nonce = self._nonce()
-        self.manifest.steps[step.id] = {"status": "pending", "kind": "call", "nonce": nonce, "args": to_json(args)}
-        self._save()
-        self._hit("before-send", step.id)
-        receipt = getattr(contract, step.method)(*args, sender=self.deployer, nonce=nonce)
-        self._hit("after-send", step.id)
-        if not step.done(contract, args):
-            raise DeployError(f"{step.id}: transaction {receipt.txn_hash} succeeded but its effect is not visible "
-                              "on chain; check the contract before rerunning")
-        self._confirm(step.id, "call", args, receipt.txn_hash, receipt.block_number, nonce=nonce)
-        self._hit("after-confirm", step.id)
-        return StepResult(step.id, step.label, "sent", int(receipt.gas_used), _hex(receipt.txn_hash))
-
-    # -- dry run ---------------------------------------------------------------------------------
-
-    def dry_run(self) -> DeployReport:
-        """Checks the manifest, then estimates every remaining step. Sends nothing, writes nothing."""
-        self.preflight()
-        report = DeployReport(self.manifest.path, int(self.chain.chain_id), dry_run=True)
-        nonce = self._nonce()
-        predicted: dict[str, str] = {}
-        for step in self.plan.steps:
-            if self.manifest.confirmed(step.id):
-                report.results.append(StepResult(step.id, step.label, "recorded"))
-                continue
-            if isinstance(step, DeployStep):
-                address = str(self.deployer.get_deployment_address(nonce))
-                predicted[step.key] = address
-                args = self._resolve(step.args, None, predicted)
-                container = self._container(step.contract)
-                tx = container.constructor.serialize_transaction(*args, sender=self.deployer.address)
-                gas = int(self.provider.estimate_gas_cost(tx))
-                report.results.append(StepResult(step.id, step.label, "to send", gas, address=address))
-            elif self.manifest.address(step.target):
-                contract = self._instance(step.target)
-                args = self._resolve(step.args, contract, predicted)
-                if step.done(contract, args):
-                    report.results.append(StepResult(step.id, step.label, "on chain"))
-                    continue
-                gas = int(getattr(contract, step.method).estimate_gas_cost(*args, sender=self.deployer))
-                report.results.append(StepResult(step.id, step.label, "to send", gas))
-            else:
-                report.results.append(StepResult(step.id, step.label, "to send", step.typical_gas, estimated=True))
-            nonce += 1
-        report.addresses = {**{k: v["address"] for k, v in self.manifest.contracts.items()}, **predicted}
-        report.complete = self.manifest.complete and all(r.outcome == "recorded" for r in report.results)
-        return report
-
-
-def _hex(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (bytes, bytearray)):
-        return "0x" + bytes(value).hex()
-    text = str(value)
-    return text if text.startswith("0x") else "0x" + text
+    def _report(self, result: StepResult) -> StepResult:
+        if self.on_step is not None:
+            self.on_step(result)
+        return result

@@ -1,8 +1,8 @@
-"""Proof that the deployer holds no power after a handover.
+"""Handing the platform to its real admin (e.g. a Safe) and proving the deployer kept nothing.
 
-Every role constant of every deployed contract is enumerated from its ABI (DEFAULT_ADMIN_ROLE and
-each `*_ROLE()` getter) and checked with `hasRole` on chain, so a role added to a contract later is
-covered without touching this file.
+Roles are enumerated from each contract's ABI: every view function without inputs whose name ends
+in `_ROLE` (DEFAULT_ADMIN_ROLE included). Nothing is hard-coded, so a contract that gains a role
+is covered without touching this file.
 """
 
 from __future__ import annotations
@@ -10,50 +10,73 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gaoling.deploy.manifest import Manifest
-from gaoling.deploy.plan import DEFAULT_ADMIN_ROLE, role_names
+from eth_utils import to_checksum_address
+
+from gaoling.deploy.plan import Role, Step
+
+
+def role_names(contract: Any) -> list[str]:
+    """The contract's role constants, DEFAULT_ADMIN_ROLE last (it must be renounced last)."""
+    names = sorted(
+        abi.name for abi in contract.contract_type.view_methods
+        if abi.name.endswith("_ROLE") and not abi.inputs and len(abi.outputs) == 1
+        and abi.outputs[0].type == "bytes32"
+    )
+    if "DEFAULT_ADMIN_ROLE" in names:
+        names.remove("DEFAULT_ADMIN_ROLE")
+        names.append("DEFAULT_ADMIN_ROLE")
+    return names
+
+
+def _role_id(contract: Any, name: str) -> bytes:
+    return bytes(getattr(contract, name)())
+
+
+def handover_steps(engine: Any, admin: str) -> list[Step]:
+    """Grant steps (every role the deployer holds, to `admin`), then renounce steps, from chain state.
+
+    Steps an earlier run already recorded are kept, so a rerun recovers or skips them."""
+    admin = to_checksum_address(admin)
+    deployer = engine.deployer.address
+    if admin == deployer:
+        raise ValueError("--admin: that is the deploying account itself; give the Safe or admin address")
+    grants: list[Step] = []
+    renounces: list[Step] = []
+    recorded = engine.manifest.steps
+    for cid in list(engine.manifest.contracts):
+        contract = engine.contract(cid)
+        name = recorded[cid]["contract"]
+        for role in role_names(contract):
+            rid = _role_id(contract, role)
+            gid, rnid = f"handover:{cid}:grant:{role}", f"handover:{cid}:renounce:{role}"
+            held = bool(contract.hasRole(rid, deployer))
+            if gid in recorded or (held and not contract.hasRole(rid, admin)):
+                grants.append(Step(gid, name, (Role(role), admin), "grantRole", cid))
+            if rnid in recorded or held:
+                renounces.append(Step(rnid, name, (Role(role), deployer), "renounceRole", cid))
+    return grants + renounces
 
 
 @dataclass
-class HandoverCheck:
-    #: (contract key, role) the deployer still holds
-    deployer_roles: list[tuple[str, str]] = field(default_factory=list)
-    #: contract keys where the new admin lacks DEFAULT_ADMIN_ROLE
-    admin_missing: list[str] = field(default_factory=list)
-    #: number of (contract, role) pairs checked
-    checked: int = 0
+class HandoverReport:
+    deployer_roles: list[tuple[str, str]] = field(default_factory=list)  # (contract step, role) still held
+    admin_missing: list[tuple[str, str]] = field(default_factory=list)   # (contract step, role) admin lacks
 
     @property
     def ok(self) -> bool:
         return not self.deployer_roles and not self.admin_missing
 
-    def describe(self) -> str:
-        if self.ok:
-            return f"handover verified: the deployer holds none of {self.checked} roles checked"
-        lines = [f"the deployer still holds {role} on {key}" for key, role in self.deployer_roles]
-        lines += [f"the admin lacks DEFAULT_ADMIN_ROLE on {key}" for key in self.admin_missing]
-        return "\n".join(lines)
 
-
-def verify_handover(manifest: Manifest | str, project: Any, deployer: str | None = None,
-                    admin: str | None = None) -> HandoverCheck:
-    """Checks every role of every contract in `manifest`: `deployer` (default: the manifest's) must
-    hold none, and `admin` (default: the manifest's, if one) must hold DEFAULT_ADMIN_ROLE everywhere."""
-    if not isinstance(manifest, Manifest):
-        manifest = Manifest.load(manifest)
-    deployer = deployer or manifest.data["deployer"]
-    recorded_admin = manifest.data.get("admin")
-    if admin is None and isinstance(recorded_admin, str):
-        admin = recorded_admin
-    check = HandoverCheck()
-    for key, entry in manifest.contracts.items():
-        container = getattr(project, entry["contract"])
-        contract = container.at(entry["address"])
-        for role in role_names(container.contract_type.abi):
-            role_id = b"\x00" * 32 if role == DEFAULT_ADMIN_ROLE else bytes(getattr(contract, role)())
-            check.checked += 1
-            if contract.hasRole(role_id, deployer):
-                check.deployer_roles.append((key, role))
-            if role == DEFAULT_ADMIN_ROLE and admin is not None and not contract.hasRole(role_id, admin):
-                check.admin_missing.append(key)
-    return check
+def verify_handover(project: Any, manifest: Any, deployer: str, admin: str | None = None) -> HandoverReport:
+    """Reads every role of every deployed contract: the deployer must hold none, and `admin` (if
+    given) must hold DEFAULT_ADMIN_ROLE everywhere."""
+    report = HandoverReport()
+    for cid, address in manifest.contracts.items():
+        contract = getattr(project, manifest.steps[cid]["contract"]).at(address)
+        for role in role_names(contract):
+            rid = _role_id(contract, role)
+            if contract.hasRole(rid, deployer):
+                report.deployer_roles.append((cid, role))
+            if admin is not None and role == "DEFAULT_ADMIN_ROLE" and not contract.hasRole(rid, admin):
+                report.admin_missing.append((cid, role))
+    return report

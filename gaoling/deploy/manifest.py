@@ -1,20 +1,16 @@
-"""`deployments/<chainId>.json`: what is deployed where, written after every confirmed step.
+"""`deployments/<chainId>.json`: what is deployed where, written atomically after every step.
 
-The file is replaced atomically (temp file in the same directory, fsync, `os.replace`, fsync of
-the directory), so a crash or a kill leaves either the previous manifest or the new one, never a
-torn file. Layout (JSON):
+Layout:
+    {"chain_id": 1, "deployer": "0x…", "complete": false, "admin": null, "handover": false,
+     "compilers": {"GaolingEdition": {"name": "solidity", "version": "0.8.37+commit…", "settings": {…}}},
+     "steps": {"<step id>": {"status": "confirmed" | "pending", "kind": "deploy" | "call",
+                             "contract": "…", "method": null, "args": […], "tx_hash": "0x…",
+                             "block": 12, "nonce": 3, "address": "0x…", "bytecode_hash": "0x…"}},
+     "contracts": {"<step id>": "0x…"}}
 
-    chain_id, genesis_hash     which chain this is (a restarted local node has a new genesis)
-    deployer, admin            who deployed, and who the roles were handed to (or null)
-    complete                   true only once every step of the plan is confirmed
-    compiler                   {name, version, settings} the contracts were compiled with
-    contracts.<key>            {contract, address, tx_hash, block, constructor_args,
-                                constructor_args_encoded, bytecode_hash, compiler, verify}
-    steps.<step id>            {status: pending|confirmed, kind, nonce, predicted_address,
-                                tx_hash, block, args, note}
-
-A step is written `pending` (with the nonce it will use) before its transaction is sent, and
-`confirmed` once its receipt is in; see engine.py for how a rerun settles a pending step.
+A step is written as `pending` (with its signed transaction hash and nonce) before it is sent and
+as `confirmed` once mined, so a run killed at any moment can tell on restart whether the
+transaction happened.
 """
 
 from __future__ import annotations
@@ -26,94 +22,72 @@ from pathlib import Path
 from typing import Any
 
 
-class ManifestError(RuntimeError):
-    """The manifest cannot be used for this chain or this plan; the message says why and what to do."""
-
-
-def to_json(value: Any) -> Any:
-    """Ape/ABI values -> JSON: bytes as 0x hex, tuples and structs as lists, addresses as text."""
+def to_jsonable(value: Any) -> Any:
+    """bytes -> 0x hex, tuples -> lists, addresses/ints as they are."""
     if isinstance(value, (bytes, bytearray)):
         return "0x" + bytes(value).hex()
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
+    if isinstance(value, (tuple, list)):
+        return [to_jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
 
 
-class Manifest:
-    """The deployment record of one plan on one chain."""
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Temp file in the same directory, fsync, os.replace, fsync the directory: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, sort_keys=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
-    def __init__(self, path: Path, data: dict[str, Any]):
+
+class Manifest:
+    """In-memory manifest; `save()` writes it atomically."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
         self.path = path
         self.data = data
-        self.writes = 0
 
     @classmethod
-    def load(cls, path: str | Path) -> "Manifest":
-        path = Path(path)
-        if not path.exists():
-            return cls(path, {"complete": False, "contracts": {}, "steps": {}})
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ManifestError(f"{path}: cannot read the manifest ({exc}); it is written atomically, so "
-                                "this file was edited by hand: restore it from a backup") from None
-        if not isinstance(data, dict) or not isinstance(data.get("steps"), dict):
-            raise ManifestError(f"{path}: not a Gaoling deployment manifest (no `steps`)")
-        data.setdefault("contracts", {})
-        return cls(path, data)
-
-    @property
-    def exists(self) -> bool:
-        return self.path.exists()
+    def load(cls, directory: str | Path, chain_id: int) -> "Manifest":
+        path = Path(directory) / f"{chain_id}.json"
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}: not valid JSON ({exc}); restore it from version control") from None
+            if data.get("chain_id") != chain_id:
+                raise ValueError(f"{path}: records chain {data.get('chain_id')}, connected to {chain_id}")
+            return cls(path, data)
+        return cls(path, {"chain_id": chain_id, "deployer": None, "complete": False, "admin": None,
+                          "handover": False, "compilers": {}, "steps": {}, "contracts": {}})
 
     @property
     def steps(self) -> dict[str, dict[str, Any]]:
         return self.data["steps"]
 
     @property
-    def contracts(self) -> dict[str, dict[str, Any]]:
+    def contracts(self) -> dict[str, str]:
         return self.data["contracts"]
 
-    @property
-    def complete(self) -> bool:
-        return bool(self.data.get("complete"))
-
-    def address(self, key: str) -> str | None:
-        entry = self.contracts.get(key)
-        return entry["address"] if entry else None
-
-    def step(self, step_id: str) -> dict[str, Any] | None:
-        return self.steps.get(step_id)
-
-    def confirmed(self, step_id: str) -> bool:
+    def confirmed(self, step_id: str) -> dict[str, Any] | None:
         entry = self.steps.get(step_id)
-        return bool(entry) and entry.get("status") == "confirmed"
+        return entry if entry and entry.get("status") == "confirmed" else None
 
     def save(self) -> None:
-        """Atomic replace: readers (and a rerun after a crash) see the old file or the new one."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(to_json(self.data), indent=2, sort_keys=False) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        try:  # make the rename itself durable
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        except OSError:
-            pass
-        else:
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        self.writes += 1
+        atomic_write_json(self.path, to_jsonable(self.data))

@@ -1,67 +1,46 @@
 """Verification inputs: one Solidity standard-JSON input per deployed contract type.
 
-Etherscan ("Solidity (Standard-Json-Input)"), Sourcify and Blockscout all accept this file with
-the contract name `<source path>:<Contract>` and the compiler version from the manifest. The input
-is Ape's own (ape-solidity's `get_standard_input_json`): the same sources (inlined, with their
-Ape paths, which the metadata hash covers), remappings, optimizer and EVM version it compiled with,
-so solc reproduces the deployed bytecode exactly (tests/deploy checks this with solc).
+Written to `deployments/<chainId>/verify/<Contract>.json` in the form Etherscan ("Solidity
+(Standard-Json-Input)"), Sourcify and Blockscout accept: language, sources (inlined) and the exact
+settings Ape's solidity compiler used. The compiler version is in the manifest next to it.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
-from gaoling.deploy.manifest import Manifest
-
-#: Enough for every explorer; they recompile with their own selection anyway.
-OUTPUT_SELECTION = {"*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object",
-                                "evm.deployedBytecode.immutableReferences", "metadata"]}}
+from gaoling.deploy.manifest import Manifest, atomic_write_json
 
 
-def standard_input(project: Any, source_id: str) -> tuple[str, dict[str, Any]]:
-    """(compiler version, standard-JSON input) for one source file of the project."""
+def standard_input(project: Any, contract: str) -> dict[str, Any]:
     from ape import compilers
 
-    compiler = compilers.registered_compilers[".sol"]
-    # ape-solidity copies every dependency into <contracts>/.cache to build the input; past 500
-    # files Ape's own source listing stops seeing the project's contracts, so the copy is removed.
-    cache = Path(project.path) / "contracts" / ".cache"
-    existed = cache.exists()
+    source_id = getattr(project, contract).contract_type.source_id
+    inputs = compilers.solidity.get_standard_input_json([project.path / source_id], project=project)
+    if not inputs:
+        raise ValueError(f"no standard-JSON input for {contract} ({source_id})")
+    data = next(iter(inputs.values()))
+    settings = dict(data.get("settings", {}))
+    # Explorers compile only what they verify; the bytecode does not depend on outputSelection.
+    settings["outputSelection"] = {"*": {"*": ["abi", "evm.bytecode", "evm.deployedBytecode", "metadata"]}}
+    return {"language": data.get("language", "Solidity"), "sources": data["sources"], "settings": settings}
+
+
+def export_verification_inputs(project: Any, manifest: Manifest) -> list[Path]:
+    directory = manifest.path.parent / str(manifest.data["chain_id"]) / "verify"
+    written: list[Path] = []
+    # ape-solidity copies dependency sources into <contracts>/.cache to build the input and, unlike
+    # a compile, leaves them there; Ape 0.8.51 then finds no project sources at all. Clean up.
+    cache = Path(project.contracts_folder) / ".cache"
+    had_cache = cache.exists()
     try:
-        inputs = compiler.get_standard_input_json([Path(project.path) / source_id], project=project)
+        for name in sorted({manifest.steps[cid]["contract"] for cid in manifest.contracts}):
+            path = directory / f"{name}.json"
+            atomic_write_json(path, standard_input(project, name))
+            written.append(path)
     finally:
-        if not existed:
+        if not had_cache:
             shutil.rmtree(cache, ignore_errors=True)
-    if len(inputs) != 1:
-        raise RuntimeError(f"{source_id}: expected one compiler version, got {sorted(map(str, inputs))}")
-    version, data = next(iter(inputs.items()))
-    data = json.loads(json.dumps(data))
-    data["settings"]["outputSelection"] = OUTPUT_SELECTION
-    return str(version), data
-
-
-def export_verification_inputs(manifest: Manifest, project: Any, out_dir: str | Path) -> dict[str, Path]:
-    """Writes `<out_dir>/<Contract>.json` for each contract type in the manifest and records, per
-    contract, where its input is and the `path:Name` and compiler version an explorer asks for."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Contract types first: Ape's project view must be read before the compiler builds inputs.
-    sources = {entry["contract"]: entry.get("source_id") or getattr(project, entry["contract"]).contract_type.source_id
-               for entry in manifest.contracts.values()}
-    written: dict[str, Path] = {}
-    for contract, source_id in sources.items():
-        version, data = standard_input(project, source_id)
-        path = out_dir / f"{contract}.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(path)
-        written[contract] = path
-        for entry in manifest.contracts.values():
-            if entry["contract"] == contract:
-                entry["verify"] = {"standard_json": str(path), "contract_name": f"{source_id}:{contract}",
-                                   "compiler_version": f"v{version}"}
-    manifest.save()
     return written
