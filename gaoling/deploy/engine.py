@@ -56,6 +56,20 @@ def code_hash(provider: Any, address: str) -> str:
     return "0x" + keccak(code).hex() if code else ""
 
 
+DEPENDENCY_CACHE = "contracts/.cache"
+
+
+def project_remappings(project: Any) -> list[str]:
+    """Every remapping of ape-config.yaml, pointing into `contracts/.cache` as a full Ape compile
+    passes them to solc. (The project manifest's compiler record can hold fewer: after a partial
+    recompile Ape records only the remappings the recompiled files use.)"""
+    out = []
+    for entry in project.config.solidity.import_remapping or []:
+        prefix, _, target = str(entry).partition("=")
+        out.append(f"{prefix}={DEPENDENCY_CACHE}/{target}")
+    return out
+
+
 def compiler_info(project: Any, contract: str) -> dict[str, Any]:
     """Compiler name, version and settings that built `contract`, from the project manifest."""
     for comp in project.manifest.compilers or []:

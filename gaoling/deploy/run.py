@@ -67,7 +67,7 @@ def deploy_platform(config_path: str | Path, *, project: Any, provider: Any, dep
     if export_verify:
         from gaoling.deploy.verify import export_verification_inputs
 
-        outcome.verify_files = export_verification_inputs(project, manifest)
+        outcome.verify_files = export_verification_inputs(project, manifest, provider)
     manifest.data["compilers"] = {s["contract"]: s.get("compiler", {}) for s in manifest.steps.values()
                                   if s.get("kind") == "deploy"}
     manifest.data["complete"] = True

@@ -50,8 +50,15 @@ def stop(proc: subprocess.Popen) -> None:
 @contextmanager
 def connected(url: str):
     """Ape connected to the anvil at `url` for the duration of the block."""
-    from ape import networks
+    from ape import chain, networks
 
-    with networks.ethereum.local.use_provider("foundry", provider_settings={"host": url},
-                                              disconnect_after=True) as provider:
-        yield provider
+    # Ape caches contract types by address per network, and these anvils are `ethereum:local` too:
+    # without a clean cache, an address reused by another chain of the session gets the old type.
+    chain.contracts.clear_local_caches()
+    try:
+        with networks.ethereum.local.use_provider("foundry", provider_settings={"host": url},
+                                                  disconnect_after=True) as provider:
+            chain.contracts.clear_local_caches()
+            yield provider
+    finally:
+        chain.contracts.clear_local_caches()
