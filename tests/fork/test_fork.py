@@ -130,11 +130,3 @@ def test_upstream_left_untouched(project, accounts, upstream):
         vouchers = project.GaolingVouchers.at(upstream.contracts["vouchers"])
         assert vouchers.statusName(vouchers.statusOf(upstream.voucher_id)) == "in-kiln"
         assert provider.get_balance(vouchers.address) == upstream.vouchers_balance
-
-
-def test_real_network_deployment(project):
-    import os
-
-    if not (os.environ.get("GAOLING_FORK_URL") and os.environ.get("GAOLING_DEPLOYMENT")):
-        pytest.skip("set GAOLING_FORK_URL (an RPC URL) and GAOLING_DEPLOYMENT (a deployments/<chainId>.json) "
-                    "to run these checks against a real network's deployment")
