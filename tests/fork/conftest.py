@@ -30,6 +30,9 @@ class Upstream:
     edition_balance: int = 0
     buyer: str = ""
     buyer_points: int = 0
+    voucher_id: int = 0
+    voucher_price: int = 0
+    vouchers_balance: int = 0
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +58,10 @@ def upstream(project, accounts, tmp_path_factory):
             provider.make_request("evm_setNextBlockTimestamp", [int(public.start)])
             buyer = accounts[2]
             edition.mintPublic(2, value=2 * public.price, sender=buyer)
-            # Live state 2: a unique work in a running auction with two bids.
+            # Live state 2: a voucher in the kiln. The buyer passed the quiz, holds a crackle coupon,
+            # bought the right for its token #1 and redeemed it; the studio loaded kiln batch 1.
+            voucher_id, voucher_price = _voucher_in_kiln(project, accounts, c, buyer, admin, edition, ledger)
+            # Live state 3: a unique work in a running auction with two bids.
             artworks = project.GaolingArtworks.at(c["artworks"])
             house = project.GaolingAuctionHouse.at(c["auction"])
             spec = ArtworkSpec.build(artist=accounts[6].address, royalty_bps=800, content_hash=b"\x11" * 32,
@@ -69,7 +75,9 @@ def upstream(project, accounts, tmp_path_factory):
                            provider.get_balance(house.address), edition=c[EDITION],
                            edition_minted=int(edition.totalMinted()),
                            edition_balance=provider.get_balance(edition.address), buyer=buyer.address,
-                           buyer_points=int(ledger.pointsOf(buyer.address)))
+                           buyer_points=int(ledger.pointsOf(buyer.address)), voucher_id=voucher_id,
+                           voucher_price=voucher_price,
+                           vouchers_balance=provider.get_balance(c["vouchers"]))
     finally:
         stop(proc)
 
@@ -83,3 +91,32 @@ def fork(upstream):
             yield provider
     finally:
         stop(proc)
+
+
+SHIPPING = {"name": "陈青花", "phone": "+86 138 0000 0000", "address": "珠山区莲社北路 1 号", "city": "景德镇"}
+CRACKLE = 4
+
+
+def _voucher_in_kiln(project, accounts, contracts, buyer, admin, edition, ledger) -> tuple[int, int]:
+    from gaoling import signing
+    from gaoling.quiz.attestation import Attester
+    from gaoling.quiz.certificate import submit
+    from gaoling.voucher.shipping import commit
+
+    certificate = project.FiringCertificate.at(contracts["certificate"])
+    coupons = project.GlazeCoupons.at(contracts["coupons"])
+    vouchers = project.GaolingVouchers.at(contracts["vouchers"])
+    attester = accounts[8]  # metadata/platform.yaml names test account 8 the quiz attester
+    now = int(accounts[0].provider.get_block("latest").timestamp)
+    signed = Attester(attester, signing.Domain.of(certificate), nonce_source=lambda: 1).sign(buyer.address, 1, 90, now)
+    submit(certificate, signed, accounts[0], check=False)
+    # Points for a coupon: the admin records an in-store purchase, as a studio's till would.
+    ledger.grantRole(ledger.PURCHASE_RECORDER_ROLE(), admin, sender=admin)
+    ledger.recordPurchase(buyer.address, 0, 100, sender=admin)
+    coupons.exchange(CRACKLE, 1, sender=buyer)
+    price = int(vouchers.ranges(edition.address)[0].price)
+    receipt = vouchers.buy(edition.address, 1, value=price, sender=buyer)
+    voucher_id = int(vouchers.VoucherBought.from_receipt(receipt)[0].tokenId)
+    vouchers.redeem(voucher_id, CRACKLE, commit(SHIPPING, b"\x07" * 32), sender=buyer)
+    vouchers.putInKiln(voucher_id, 1, sender=admin)
+    return voucher_id, price

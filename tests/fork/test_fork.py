@@ -94,6 +94,27 @@ def test_open_new_drop_on_existing_platform(project, accounts, upstream, fork):
         drop.mintPublic(1, value=ETHER // 50, sender=buyer)
 
 
+def test_advance_live_voucher_to_delivered(project, accounts, upstream, fork):
+    vouchers = project.GaolingVouchers.at(upstream.contracts["vouchers"])
+    admin, buyer = accounts[upstream.admin], accounts[upstream.buyer]
+    assert vouchers.statusName(vouchers.statusOf(upstream.voucher_id)) == "in-kiln"
+    assert vouchers.reserved().prices == upstream.voucher_price  # the price waits until delivery
+    fired = vouchers.markFired(upstream.voucher_id, "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+                               sender=admin)
+    assert len(fired.decode_logs(vouchers.PieceFired)) == 1
+    vouchers.markShipped(upstream.voucher_id, b"\x42" * 32, sender=admin)
+    delivered = vouchers.confirmDelivery(upstream.voucher_id, sender=buyer)
+    assert delivered.decode_logs(vouchers.PieceDelivered)[0].tokenId == upstream.voucher_id
+    assert vouchers.statusName(vouchers.statusOf(upstream.voucher_id)) == "delivered"
+    assert vouchers.reserved().prices == 0
+    studio = accounts[4]  # the voucher payee in metadata/platform.yaml
+    assert vouchers.releasable(studio) == upstream.voucher_price
+    before = studio.balance
+    vouchers.release(studio, sender=buyer)
+    assert studio.balance - before == upstream.voucher_price
+    assert fork.get_balance(vouchers.address) == upstream.vouchers_balance - upstream.voucher_price
+
+
 def test_upstream_left_untouched(project, accounts, upstream):
     with connected(upstream.url) as provider:
         assert provider.get_block("latest").number == upstream.block
@@ -106,11 +127,6 @@ def test_upstream_left_untouched(project, accounts, upstream):
         assert provider.get_balance(edition.address) == upstream.edition_balance
         ledger = project.PointsLedger.at(upstream.contracts["points"])
         assert ledger.pointsOf(upstream.buyer) == upstream.buyer_points
-
-
-def test_real_network_deployment(project):
-    import os
-
-    if not (os.environ.get("GAOLING_FORK_URL") and os.environ.get("GAOLING_DEPLOYMENT")):
-        pytest.skip("set GAOLING_FORK_URL (an RPC URL) and GAOLING_DEPLOYMENT (a deployments/<chainId>.json) "
-                    "to run these checks against a real network's deployment")
+        vouchers = project.GaolingVouchers.at(upstream.contracts["vouchers"])
+        assert vouchers.statusName(vouchers.statusOf(upstream.voucher_id)) == "in-kiln"
+        assert provider.get_balance(vouchers.address) == upstream.vouchers_balance
