@@ -70,6 +70,18 @@ def project_remappings(project: Any) -> list[str]:
     return out
 
 
+def instance(project: Any, contract: str, address: str) -> Any:
+    """The contract at `address` with exactly the ABI of the project's `contract`.
+
+    Not `project.X.at(address)`: Ape merges the type it has cached for an address (on disk, for any
+    non-local network) into the one given, so an address that held another contract on an earlier
+    chain with the same chain id (a restarted dev node, a reset consortium chain) would answer with
+    the old ABI. The manifest says exactly what is deployed where; use that and nothing else."""
+    from ape.contracts import ContractInstance
+
+    return ContractInstance(address, getattr(project, contract).contract_type)
+
+
 def compiler_info(project: Any, contract: str) -> dict[str, Any]:
     """Compiler name, version and settings that built `contract`, from the project manifest."""
     for comp in project.manifest.compilers or []:
@@ -109,7 +121,7 @@ class Engine:
         """The ContractInstance deployed by `step_id`."""
         address = self.manifest.contracts[step_id]
         name = self.manifest.steps[step_id]["contract"]
-        return getattr(self.project, name).at(address)
+        return instance(self.project, name, address)
 
     # -- one step ------------------------------------------------------------------------------
 

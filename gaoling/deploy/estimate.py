@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gaoling.deploy.engine import instance
 from gaoling.deploy.manifest import Manifest
 from gaoling.deploy.plan import Step, resolve
 
@@ -38,7 +39,7 @@ def estimate_plan(project: Any, provider: Any, deployer: Any, manifest: Manifest
             if step.is_deploy:
                 txn = getattr(project, step.contract).constructor.serialize_transaction(*args)
             elif step.target in addresses:
-                target = getattr(project, step.contract).at(addresses[step.target])
+                target = instance(project, step.contract, addresses[step.target])
                 txn = getattr(target, step.method).as_transaction(*args, sender=deployer)  # type: ignore[arg-type]
             else:
                 out.append(Estimate(step, CALL_ESTIMATE, False, False))

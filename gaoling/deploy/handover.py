@@ -12,6 +12,7 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
+from gaoling.deploy.engine import instance
 from gaoling.deploy.plan import Role, Step
 
 
@@ -72,7 +73,7 @@ def verify_handover(project: Any, manifest: Any, deployer: str, admin: str | Non
     given) must hold DEFAULT_ADMIN_ROLE everywhere."""
     report = HandoverReport()
     for cid, address in manifest.contracts.items():
-        contract = getattr(project, manifest.steps[cid]["contract"]).at(address)
+        contract = instance(project, manifest.steps[cid]["contract"], address)
         for role in role_names(contract):
             rid = _role_id(contract, role)
             if contract.hasRole(rid, deployer):

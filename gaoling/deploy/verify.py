@@ -152,9 +152,17 @@ def export_verification_inputs(project: Any, manifest: Manifest, provider: Any =
     manifest's `verification` section says, per contract, whether that was proven."""
     directory = manifest.path.parent / str(manifest.data["chain_id"]) / "verify"
     written: list[Path] = []
-    summary: dict[str, Any] = {}
+    summary: dict[str, Any] = dict(manifest.data.get("verification") or {})
     deployed = {manifest.steps[cid]["contract"]: manifest.contracts[cid] for cid in manifest.contracts}
+    code_hashes = {manifest.steps[cid]["contract"]: manifest.steps[cid].get("bytecode_hash")
+                   for cid in manifest.contracts}
     for name in sorted(deployed):
+        path = directory / f"{name}.json"
+        earlier = summary.get(name) or {}
+        if (earlier.get("reproduces_deployed_code") and earlier.get("bytecode_hash") == code_hashes[name]
+                and path.exists()):
+            written.append(path)  # proven by an earlier run for this very code: nothing to redo
+            continue
         source_id = getattr(project, name).contract_type.source_id
         candidates = candidate_inputs(project, name)
         chosen, proven = candidates[0], None
@@ -170,13 +178,12 @@ def export_verification_inputs(project: Any, manifest: Manifest, provider: Any =
                 if mask_immutables(on_chain, references) == code:
                     chosen, proven = candidate, True
                     break
-        path = directory / f"{name}.json"
         atomic_write_json(path, chosen)
         written.append(path)
         version = compiler_info(project, name)["version"]
         summary[name] = {"standard_json": str(path.relative_to(manifest.path.parent)),
                          "contract_name": f"{source_id}:{name}", "compiler_version": f"v{version}",
-                         "reproduces_deployed_code": proven}
+                         "reproduces_deployed_code": proven, "bytecode_hash": code_hashes[name]}
         for step in manifest.steps.values():  # the manifest records the settings that match
             if step.get("kind") == "deploy" and step.get("contract") == name and step.get("compiler"):
                 step["compiler"]["settings"]["remappings"] = chosen["settings"]["remappings"]
