@@ -11,12 +11,13 @@ from rich.table import Table
 
 from gaoling.demo import DemoContext, eth
 
-STORY = ("publish", "edition", "fan", "quiz", "auction", "voucher")
+STORY = ("deploy", "edition", "fan", "quiz", "auction", "voucher")
 
 
 @click.command(cls=ConnectedProviderCommand)
 @network_option(default="ethereum:local:foundry")
-@click.option("--only", multiple=True, type=click.Choice(STORY), help="Play only these parts (repeatable).")
+@click.option("--only", multiple=True, type=click.Choice(STORY + ("publish",)),
+              help="Play only these parts (repeatable); `publish` alone publishes the catalogue without deploying.")
 def cli(only):
     """Deploy the platform on a local chain and play its story: a drop, an auction and resale,
     the fan economy, the quiz and a voucher carried to delivery. Ends with a summary."""

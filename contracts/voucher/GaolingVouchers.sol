@@ -3,11 +3,14 @@ pragma solidity ^0.8.24;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
-import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 
 import {IERC5192} from "../../interfaces/IERC5192.sol";
@@ -16,58 +19,83 @@ import {IGlazeCoupons} from "../../interfaces/IGlazeCoupons.sol";
 import {IPurchaseRecorder} from "../../interfaces/IPurchaseRecorder.sol";
 import {RevenueSplit} from "../finance/RevenueSplit.sol";
 import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
-import {GaolingVoucherMetadata} from "./GaolingVoucherMetadata.sol";
 
-/// @title GaolingVouchers: the right to have a digital piece made into a real fired ceramic.
-/// @notice The issuer marks a collection, or ranges of its token ids, as customizable, with a voucher
-/// price and an allowance of physical pieces per digital token. The owner of an eligible token who
-/// holds a firing certificate buys a voucher (an ERC-721 recording the source collection and token),
-/// paying in ETH or through an EIP-712 order signed for a fiat payment. The voucher holder redeems it
-/// by spending one glaze coupon and committing to the shipping details (a hash; the details stay off
-/// chain); from then on the voucher is locked (ERC-5192). The studio's fulfilment role moves the piece
-///     Requested -> InKiln -> Fired -> Shipped -> Delivered
-/// and, when a firing fails, InKiln -> Failed -> InKiln again (re-fire) or -> Refunded. Delivery is
-/// confirmed by the holder, or by anyone once `deliveryTimeout` has passed since shipping.
-///
-/// Money: a voucher's price stays reserved (not revenue) until its piece is Delivered; it then joins
-/// the revenue that RevenueSplit shares among the payees. On a refund the price becomes the holder's
-/// to withdraw (pull payment) and the coupon is minted back. At every moment
-///     balance == reservedForPieces + refundsOwed + (revenue credited or pending to payees).
-/// @dev Packed storage:
-///   _vouchers[id].state  one slot, rewritten by every lifecycle step:
-///       [0..159] source collection | [160..167] status | [168..207] statusSince (unix seconds)
-///       | [208..239] kiln batch id | [240..255] glaze id
-///   _vouchers[id].sourceTokenId  one slot (token ids of arbitrary collections use all 256 bits)
-///   _vouchers[id].paid           uint96 wei, written once at purchase (fiat orders: 0)
-///   _saleControl  one slot: [0..159] points ledger | [160..167] paused flag (read once per purchase)
-///   _ranges[collection][i]  three slots: fromId | toId | terms = [0..95] price | [96..127] allowance
-///       | [128..135] active
-contract GaolingVouchers is ERC721, AccessControl, EIP712, RevenueSplit, SingleUseNonces, IERC5192, IERC4906 {
+/// @title GaolingVouchers: the right to turn a digital piece into a real fired ceramic.
+/// @notice An issuer marks token ranges of a collection as customizable, with a voucher price and
+/// a number of physical pieces each digital token may yield. A holder of such a token who also
+/// holds a firing certificate buys a voucher (an ERC-721 recording the source collection and
+/// token), in ETH or through an EIP-712 fiat order. Redeeming spends one glaze coupon and stores a
+/// commitment to the shipping details (kept off chain); from then on the voucher is locked
+/// (ERC-5192). The studio's fulfilment role then moves it through
+///     Issued -> Requested -> InKiln -> Fired -> Shipped -> Delivered
+///                               InKiln -> Failed -> InKiln (re-fire) | Refunded
+/// Delivery is confirmed by the holder, or by anyone once `deliveryTimeout` has passed since
+/// shipping. A refund credits the price to the holder (pull payment) and returns the coupon.
+/// No personal data is ever passed to this contract: only commitments (hashes).
+/// @dev Money: a voucher price is reserved (not revenue) until its voucher is Delivered, so the
+/// payees can never withdraw what may still be refunded. `_reservedBalance()` is the sum of the
+/// prices of undelivered, unrefunded vouchers plus unclaimed refunds, hence at every moment
+///     balance == reserved + credited-but-unreleased revenue + not-yet-credited revenue.
+/// Packed storage of a voucher (`_vouchers[id]`, four slots):
+///   slot 0: [0..159] source collection | [160..255] price paid in wei (uint96, 0 for fiat orders)
+///   slot 1: source token id
+///   slot 2: [0..7] status | [8..39] glaze id | [40..103] kiln batch id | [104..143] last status change
+///           (unix s) | [144..151] coupon-restore-pending flag
+///   slot 3: shipping commitment
+/// Money counters share one slot: [0..127] reserved prices | [128..255] unclaimed refunds.
+contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSplit, SingleUseNonces, IERC5192, IERC4906 {
+    using Strings for uint256;
+
     // ---------------------------------------------------------------- types
 
-    /// @notice Where a voucher is in its life. Delivered and Refunded are final.
+    /// @notice Lifecycle of a voucher. Delivered and Refunded are final.
     enum Status {
-        Issued, //     bought, not redeemed; the only transferable state
-        Requested, //  redeemed: coupon spent, shipping commitment recorded
-        InKiln, //     in a kiln batch
-        Fired, //      fired successfully; photo CID recorded
-        Failed, //     the firing failed; re-fire or refund
-        Shipped, //    handed to the carrier; tracking commitment recorded
-        Delivered, //  final: the price became revenue
-        Refunded //    final: the price is the holder's to withdraw, the coupon is back
+        Issued,
+        Requested,
+        InKiln,
+        Fired,
+        Shipped,
+        Delivered,
+        Failed,
+        Refunded
     }
 
-    /// @notice A customizable range of one collection's token ids (inclusive at both ends).
+    /// @notice A customizable token range of one collection. `piecesPerToken` physical pieces per token.
     struct Range {
-        uint256 fromId;
-        uint256 toId;
-        uint96 price; //      wei per voucher
-        uint32 allowance; //  physical pieces each digital token may yield over its whole life
-        bool active;
+        uint256 fromTokenId;
+        uint256 toTokenId;
+        uint96 price;
+        uint32 piecesPerToken;
+        bool open;
     }
 
-    /// @notice A voucher paid off-chain, signed by an order signer. Binds the buyer (who receives the
-    /// voucher and must own the source token), the source token, a single-use nonce and an expiry.
+    /// @notice One voucher. See the contract's packing comment.
+    struct Voucher {
+        address collection;
+        uint96 price;
+        uint256 sourceTokenId;
+        Status status;
+        uint32 glazeId;
+        uint64 kilnBatchId;
+        uint40 updatedAt;
+        bool couponPending;
+        bytes32 shippingCommitment;
+    }
+
+    /// @notice Everything set at deploy.
+    struct VoucherInit {
+        string name;
+        string symbol;
+        string baseURI;
+        address admin;
+        IFiringCertificate certificate;
+        IGlazeCoupons coupons;
+        address[] payees;
+        uint256[] payeeBps;
+        uint40 deliveryTimeout;
+    }
+
+    /// @notice A voucher paid off-chain (in fiat), signed by an order signer for `buyer`.
     struct VoucherOrder {
         address buyer;
         address collection;
@@ -76,215 +104,139 @@ contract GaolingVouchers is ERC721, AccessControl, EIP712, RevenueSplit, SingleU
         uint256 expiry;
     }
 
-    /// @notice Everything about one voucher, as `voucher(id)` returns it.
-    struct VoucherInfo {
-        address owner;
-        address collection;
-        uint256 sourceTokenId;
-        Status status;
-        uint256 statusSince;
-        uint256 glazeId;
-        uint256 kilnBatchId;
-        uint256 paid;
-        bytes32 shippingCommitment;
-        bytes32 trackingCommitment;
-        string photoCid;
-        bool couponOwed;
-    }
-
-    /// @notice Everything fixed or first set at deploy.
-    struct VouchersInit {
-        string name;
-        string symbol;
-        IGlazeCoupons coupons;
-        IFiringCertificate certificate;
-        address[] payees;
-        uint256[] payeeBps;
-        uint64 deliveryTimeout;
-        string imageBaseURI;
-        address admin;
-    }
-
-    struct Voucher {
-        uint256 state;
-        uint256 sourceTokenId;
-        uint96 paid;
-        bytes32 shippingCommitment;
-        bytes32 trackingCommitment;
-    }
-
     // ---------------------------------------------------------------- roles and constants
 
-    /// @notice Marks collections and ranges customizable, sets the points ledger, the delivery timeout
-    /// and the image base.
+    /// @notice Marks collections' token ranges as customizable.
     bytes32 public constant ISSUER_ROLE = keccak256("ISSUER_ROLE");
     /// @notice Signs fiat voucher orders.
     bytes32 public constant ORDER_SIGNER_ROLE = keccak256("ORDER_SIGNER_ROLE");
-    /// @notice Studio staff: moves redemptions through kiln, firing, shipping, failure and refund.
+    /// @notice The studio's fulfilment staff: kiln, fired, failed, shipped, refunded.
     bytes32 public constant FULFILMENT_ROLE = keccak256("FULFILMENT_ROLE");
-    /// @notice Pauses and unpauses buying and redeeming.
+    /// @notice Pauses buying and redeeming.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
     bytes32 private constant _VOUCHER_ORDER_TYPEHASH =
         keccak256("VoucherOrder(address buyer,address collection,uint256 tokenId,uint256 nonce,uint256 expiry)");
 
-    /// @notice At most this many customizable ranges per collection (bounds the eligibility search).
-    uint256 public constant MAX_RANGES_PER_COLLECTION = 8;
-    uint64 public constant MIN_DELIVERY_TIMEOUT = 1 days;
-    uint64 public constant MAX_DELIVERY_TIMEOUT = 365 days;
-    /// @notice Gas forwarded to the points ledger; a ledger that needs more fails without blocking a purchase.
+    /// @notice At most this many ranges per collection, so a lookup loop stays bounded.
+    uint256 public constant MAX_RANGES = 8;
+    uint40 public constant MIN_DELIVERY_TIMEOUT = 1 days;
+    uint40 public constant MAX_DELIVERY_TIMEOUT = 365 days;
+    /// @notice Gas forwarded to the points ledger; a ledger that needs more fails without blocking the sale.
     uint256 public constant PURCHASE_HOOK_GAS = 100_000;
-    /// @notice Gas forwarded to the coupon restore on a refund (it runs the holder's ERC-1155 receiver
-    /// hook); if it fails the refund still completes and anyone can retry the restore later.
-    uint256 public constant COUPON_RESTORE_GAS = 200_000;
-    /// @notice Longest failure reason accepted, in bytes. Reasons are public: no personal data.
-    uint256 public constant MAX_REASON_LENGTH = 128;
-
-    bytes4 private constant _ERC4906_INTERFACE_ID = 0x49064906;
-
-    uint256 private constant _PAUSED_FLAG = 1 << 160;
-    uint256 private constant _STATUS_SHIFT = 160;
-    uint256 private constant _SINCE_SHIFT = 168;
-    uint256 private constant _BATCH_SHIFT = 208;
-    uint256 private constant _GLAZE_SHIFT = 240;
-    uint256 private constant _ADDRESS_MASK = (1 << 160) - 1;
-    uint256 private constant _SINCE_MASK = (1 << 40) - 1;
-    uint256 private constant _BATCH_MASK = (1 << 32) - 1;
-    /// @dev Clears status and statusSince, keeping collection, kiln batch and glaze.
-    uint256 private constant _CLEAR_STATUS = ~(((1 << 48) - 1) << _STATUS_SHIFT);
+    /// @notice Gas forwarded to the coupon restore, which may run the holder's ERC-1155 receiver hook.
+    uint256 public constant RESTORE_GAS = 200_000;
 
     // ---------------------------------------------------------------- storage
 
-    /// @notice The glaze coupons spent on redemption. This contract needs their REDEEMER_ROLE.
-    IGlazeCoupons public immutable coupons;
-    /// @notice The firing certificate a buyer must hold.
     IFiringCertificate public immutable certificate;
-    /// @notice Renders `tokenURI` (deployed by the constructor; stateless).
-    GaolingVoucherMetadata public immutable metadataRenderer;
+    IGlazeCoupons public immutable coupons;
 
-    uint256 private _saleControl;
-    uint256 private _lastVoucherId;
-    uint64 private _deliveryTimeout;
-    string private _imageBaseURI;
-
-    mapping(address collection => Range[]) private _ranges;
-    mapping(address collection => mapping(uint256 tokenId => uint256 count)) private _piecesUsed;
     mapping(uint256 voucherId => Voucher) private _vouchers;
-    mapping(uint256 voucherId => string cid) private _photoCid;
-    mapping(uint256 voucherId => bool) private _couponOwed;
-
-    /// @dev Sum of the prices of vouchers that are neither Delivered nor Refunded.
-    uint256 private _reservedForPieces;
-    /// @dev Sum of refunds not yet withdrawn, and each holder's part of it.
-    uint256 private _refundsOwed;
-    mapping(address holder => uint256 amount) private _refundOf;
+    mapping(address collection => Range[]) private _ranges;
+    mapping(address collection => mapping(uint256 tokenId => uint256 used)) private _piecesUsed;
+    mapping(address account => uint256 amount) private _refunds;
+    uint128 private _reservedPrices;
+    uint128 private _unclaimedRefunds;
+    uint256 private _lastVoucherId;
+    uint40 public deliveryTimeout;
+    IPurchaseRecorder public pointsLedger;
+    string private _baseTokenURI;
 
     // ---------------------------------------------------------------- errors
 
-    error VouchersInvalidAdmin(address admin);
-    error VouchersInvalidContract(string argument, address value);
-    error VouchersInvalidDeliveryTimeout(uint256 deliveryTimeout);
-    error VouchersInvalidRange(uint256 fromId, uint256 toId);
-    error VouchersInvalidAllowance(uint256 allowance);
-    error VouchersRangeOverlap(address collection, uint256 existingIndex);
-    error VouchersTooManyRanges(address collection);
-    error VouchersNoSuchRange(address collection, uint256 index);
-    error VouchersNotCustomizable(address collection, uint256 tokenId);
-    error VouchersNotTokenOwner(address collection, uint256 tokenId, address account);
-    error VouchersNoCertificate(address account);
-    error VouchersAllowanceUsed(address collection, uint256 tokenId, uint256 allowance);
-    error VouchersWrongPayment(uint256 expected, uint256 sent);
-    error VouchersOrderExpired(uint256 nonce, uint256 expiry);
-    error VouchersInvalidOrderSignature(uint256 nonce);
-    error VouchersInvalidBuyer(address buyer);
-    error VouchersNonexistentVoucher(uint256 voucherId);
-    error VouchersNotHolder(uint256 voucherId, address account);
-    error VouchersIllegalTransition(uint256 voucherId, Status from, Status to);
-    error VouchersUnknownGlaze(uint256 glazeId);
-    error VouchersEmptyCommitment(string argument);
-    error VouchersInvalidKilnBatch(uint256 kilnBatchId);
-    error VouchersInvalidPhotoCid(string photoCid);
-    error VouchersInvalidReason(uint256 length);
-    error VouchersDeliveryNotDue(uint256 voucherId, uint256 dueAt);
-    error VouchersNoRefund(address holder);
-    error VouchersNoCouponOwed(uint256 voucherId);
-    error VouchersInvalidRecipient(address recipient);
-    error VouchersLocked(uint256 voucherId);
-    error VouchersInsufficientGasForHook();
-    /// @notice Buying and redeeming are paused (same name and selector as OpenZeppelin's Pausable).
-    error EnforcedPause();
-    /// @notice Not paused (same name and selector as OpenZeppelin's Pausable).
-    error ExpectedPause();
+    /// @notice `tokenId` cannot move from status `from` to status `to`.
+    error VoucherIllegalTransition(uint256 tokenId, Status from, Status to);
+    error VoucherInvalidAdmin(address admin);
+    error VoucherInvalidDependency(address certificate, address coupons);
+    error VoucherInvalidDeliveryTimeout(uint256 timeout);
+    error VoucherInvalidCollection(address collection);
+    error VoucherInvalidRange(uint256 fromTokenId, uint256 toTokenId);
+    error VoucherRangeOverlap(address collection, uint256 index);
+    error VoucherTooManyRanges(address collection);
+    error VoucherUnknownRange(address collection, uint256 index);
+    /// @notice `tokenId` of `collection` is in no open customizable range.
+    error VoucherNotCustomizable(address collection, uint256 tokenId);
+    /// @notice `tokenId` of `collection` has used all `allowance` of its physical pieces.
+    error VoucherAllowanceUsed(address collection, uint256 tokenId, uint256 allowance);
+    error VoucherNotTokenOwner(address collection, uint256 tokenId, address account);
+    error VoucherNoCertificate(address account);
+    error VoucherWrongPayment(uint256 expected, uint256 sent);
+    error VoucherOrderExpired(uint256 nonce, uint256 expiry);
+    error VoucherInvalidOrderSignature(uint256 nonce);
+    error VoucherInvalidBuyer(address buyer);
+    error VoucherNotHolder(uint256 tokenId, address account);
+    error VoucherUnknownGlaze(uint256 glazeId);
+    error VoucherNoCoupon(address holder, uint256 glazeId);
+    error VoucherEmptyCommitment();
+    error VoucherEmptyPhotoCid();
+    error VoucherDeliveryNotDue(uint256 tokenId, uint256 dueAt);
+    error VoucherLocked(uint256 tokenId);
+    error VoucherNonexistent(uint256 tokenId);
+    error VoucherNothingToClaim(address account);
+    error VoucherNoCouponPending(uint256 tokenId);
+    error VoucherInsufficientGasForHook();
 
     // ---------------------------------------------------------------- events
 
-    /// @notice Emitted when a range of `collection` becomes customizable (all ids: 0 to 2^256-1).
-    event RangeAdded(address indexed collection, uint256 index, uint256 fromId, uint256 toId, uint256 price, uint256 allowance);
-    /// @notice Emitted when the price, allowance or active flag of a range changes.
-    event RangeUpdated(address indexed collection, uint256 index, uint256 price, uint256 allowance, bool active);
-    /// @notice Emitted when a range is removed; the last range takes its index.
-    event RangeRemoved(address indexed collection, uint256 index, uint256 fromId, uint256 toId);
-    /// @notice Emitted when a voucher is bought for `paid` wei (0 for a fiat order).
-    event VoucherPurchased(
-        uint256 indexed voucherId, address indexed buyer, address indexed collection, uint256 tokenId, uint256 paid
+    /// @notice Range `index` of `collection` was set (new or changed).
+    event RangeSet(
+        address indexed collection, uint256 indexed index, uint256 fromTokenId, uint256 toTokenId, uint256 price,
+        uint256 piecesPerToken
     );
-    /// @notice Emitted when a signed fiat order is filled.
-    event OrderFilled(uint256 indexed nonce, uint256 indexed voucherId, address indexed buyer);
-    /// @notice Emitted when an order signer cancels an unused order.
+    /// @notice Range `index` of `collection` stopped selling vouchers.
+    event RangeClosed(address indexed collection, uint256 indexed index);
+    /// @notice Voucher `tokenId` was bought by `buyer` for `sourceTokenId` of `collection`; `price` 0 = fiat.
+    event VoucherBought(
+        uint256 indexed tokenId, address indexed buyer, address indexed collection, uint256 sourceTokenId, uint256 price
+    );
+    /// @notice A signed fiat order with `nonce` was filled as voucher `tokenId`.
+    event OrderFilled(uint256 indexed nonce, uint256 indexed tokenId, address indexed buyer);
+    /// @notice An order signer cancelled an unused order.
     event OrderCancelled(uint256 indexed nonce);
-    /// @notice Issued -> Requested: the holder spent a coupon of `glazeId` and committed to shipping details.
-    event RedemptionRequested(
-        uint256 indexed voucherId, address indexed holder, uint256 indexed glazeId, bytes32 shippingCommitment
-    );
-    /// @notice Requested or Failed -> InKiln.
-    event FiringStarted(uint256 indexed voucherId, uint256 indexed kilnBatchId);
-    /// @notice InKiln -> Fired, with the IPFS CID of a photo of the result.
-    event PieceFired(uint256 indexed voucherId, uint256 indexed kilnBatchId, string photoCid);
-    /// @notice InKiln -> Failed.
-    event FiringFailed(uint256 indexed voucherId, uint256 indexed kilnBatchId, string reason);
-    /// @notice Fired -> Shipped, with a commitment to the tracking number.
-    event PieceShipped(uint256 indexed voucherId, bytes32 trackingCommitment);
-    /// @notice Shipped -> Delivered; `revenue` wei of the price became revenue for the split.
-    event PieceDelivered(uint256 indexed voucherId, address indexed confirmedBy, bool timedOut, uint256 revenue);
-    /// @notice Failed -> Refunded; `amount` wei became withdrawable by `holder`.
-    event RedemptionRefunded(uint256 indexed voucherId, address indexed holder, uint256 amount);
-    /// @notice The coupon of a refunded redemption could not be minted back; `retryCouponRestore` retries.
-    event CouponRestoreDeferred(uint256 indexed voucherId, address indexed holder, uint256 glazeId);
-    /// @notice The coupon of a refunded redemption was minted back to `holder`.
-    event CouponRestored(uint256 indexed voucherId, address indexed holder, uint256 glazeId);
-    /// @notice `holder` withdrew `amount` of refunds to `recipient`.
-    event RefundWithdrawn(address indexed holder, address indexed recipient, uint256 amount);
-    /// @notice Emitted when the delivery timeout changes.
-    event DeliveryTimeoutUpdated(uint256 deliveryTimeout);
-    /// @notice Emitted when the image base of token metadata changes.
-    event ImageBaseURIUpdated(string imageBaseURI);
-    /// @notice Emitted when the points ledger changes (zero turns points off).
-    event PointsLedgerUpdated(address ledger);
-    /// @notice Emitted when the points ledger rejected a purchase record; the purchase still stands.
+    /// @notice Every lifecycle step, with the block time (reports compute time in each state from it).
+    event StatusChanged(uint256 indexed tokenId, Status from, Status to);
+    /// @notice The holder redeemed, spending a `glazeId` coupon; only a commitment to the address is stored.
+    event RedemptionRequested(uint256 indexed tokenId, address indexed holder, uint256 indexed glazeId, bytes32 shippingCommitment);
+    /// @notice The piece went into kiln batch `kilnBatchId`.
+    event PutInKiln(uint256 indexed tokenId, uint256 indexed kilnBatchId);
+    /// @notice The piece came out well; `photoCid` is the IPFS CID of a photo of it.
+    event PieceFired(uint256 indexed tokenId, uint256 indexed kilnBatchId, string photoCid);
+    /// @notice The firing failed; `reason` describes the defect (never personal data).
+    event FiringFailed(uint256 indexed tokenId, uint256 indexed kilnBatchId, string reason);
+    /// @notice The piece was shipped; only a commitment to the tracking number is published.
+    event PieceShipped(uint256 indexed tokenId, bytes32 trackingCommitment);
+    /// @notice Delivery was confirmed by `by` (the holder, or anyone after the timeout).
+    event PieceDelivered(uint256 indexed tokenId, address indexed by);
+    /// @notice The redemption was refunded: `amount` credited to `holder`, coupon returned.
+    event VoucherRefunded(uint256 indexed tokenId, address indexed holder, uint256 amount);
+    /// @notice `account` withdrew `amount` of refunds.
+    event RefundClaimed(address indexed account, uint256 amount);
+    /// @notice Returning the coupon to `holder` failed (its receiver hook rejected it); it can reclaim it.
+    event CouponRestoreFailed(uint256 indexed tokenId, address indexed holder, uint256 glazeId);
+    /// @notice The coupon of refunded voucher `tokenId` was returned to `to`.
+    event CouponReturned(uint256 indexed tokenId, address indexed to, uint256 glazeId);
+    event DeliveryTimeoutSet(uint256 timeout);
+    event PointsLedgerSet(address ledger);
+    event BaseURISet(string baseURI);
+    /// @notice The points ledger rejected a purchase record; the sale still stands.
     event PurchaseHookFailed(address indexed ledger, address indexed buyer);
-    /// @notice Emitted when `account` pauses buying and redeeming (same signature as OpenZeppelin's Pausable).
-    event Paused(address account);
-    /// @notice Emitted when `account` resumes buying and redeeming.
-    event Unpaused(address account);
 
     // ---------------------------------------------------------------- construction
 
-    constructor(VouchersInit memory init)
+    constructor(VoucherInit memory init)
         ERC721(init.name, init.symbol)
         EIP712("GaolingVouchers", "1")
         RevenueSplit(init.payees, init.payeeBps)
     {
-        if (init.admin == address(0)) revert VouchersInvalidAdmin(init.admin);
-        if (address(init.coupons).code.length == 0) revert VouchersInvalidContract("coupons", address(init.coupons));
-        if (address(init.certificate).code.length == 0) {
-            revert VouchersInvalidContract("certificate", address(init.certificate));
+        if (init.admin == address(0)) revert VoucherInvalidAdmin(init.admin);
+        if (address(init.certificate).code.length == 0 || address(init.coupons).code.length == 0) {
+            revert VoucherInvalidDependency(address(init.certificate), address(init.coupons));
         }
-        coupons = init.coupons;
         certificate = init.certificate;
-        metadataRenderer = new GaolingVoucherMetadata();
+        coupons = init.coupons;
         _setDeliveryTimeout(init.deliveryTimeout);
-        _imageBaseURI = init.imageBaseURI;
-
+        _baseTokenURI = init.baseURI;
         _grantRole(DEFAULT_ADMIN_ROLE, init.admin);
         _grantRole(ISSUER_ROLE, init.admin);
         _grantRole(ORDER_SIGNER_ROLE, init.admin);
@@ -292,90 +244,74 @@ contract GaolingVouchers is ERC721, AccessControl, EIP712, RevenueSplit, SingleU
         _grantRole(PAUSER_ROLE, init.admin);
     }
 
-    // ---------------------------------------------------------------- customizable ranges
+    // ---------------------------------------------------------------- issuer
 
-    /// @notice Makes token ids `fromId`..`toId` (inclusive) of `collection` customizable. A whole
-    /// collection is the range 0..2^256-1. Ranges of one collection may not overlap.
-    /// @param price Wei per voucher (0: free).
-    /// @param allowance Physical pieces each token may yield over its whole life (usually 1).
-    /// @return index The range's index in `customizableRanges(collection)`.
-    function addRange(address collection, uint256 fromId, uint256 toId, uint96 price, uint32 allowance)
-        external
-        onlyRole(ISSUER_ROLE)
-        returns (uint256 index)
-    {
-        if (collection.code.length == 0) revert VouchersInvalidContract("collection", collection);
-        if (fromId > toId) revert VouchersInvalidRange(fromId, toId);
-        if (allowance == 0) revert VouchersInvalidAllowance(allowance);
+    /// @notice Adds (index == number of ranges) or replaces range `index` of `collection`, and opens it.
+    /// @param piecesPerToken physical pieces each digital token may yield; 0 means the default, 1.
+    /// Changing it or the price never affects vouchers already sold.
+    function setRange(
+        address collection,
+        uint256 index,
+        uint256 fromTokenId,
+        uint256 toTokenId,
+        uint96 price,
+        uint32 piecesPerToken
+    ) external onlyRole(ISSUER_ROLE) {
+        if (collection.code.length == 0) revert VoucherInvalidCollection(collection);
+        if (fromTokenId > toTokenId) revert VoucherInvalidRange(fromTokenId, toTokenId);
         Range[] storage ranges = _ranges[collection];
-        index = ranges.length;
-        if (index == MAX_RANGES_PER_COLLECTION) revert VouchersTooManyRanges(collection);
-        for (uint256 i; i < index; ++i) {
-            if (fromId <= ranges[i].toId && ranges[i].fromId <= toId) revert VouchersRangeOverlap(collection, i);
+        uint256 n = ranges.length;
+        if (index > n) revert VoucherUnknownRange(collection, index);
+        if (index == n && n == MAX_RANGES) revert VoucherTooManyRanges(collection);
+        for (uint256 i; i < n; ++i) {
+            if (i != index && ranges[i].fromTokenId <= toTokenId && fromTokenId <= ranges[i].toTokenId) {
+                revert VoucherRangeOverlap(collection, i);
+            }
         }
-        ranges.push(Range({fromId: fromId, toId: toId, price: price, allowance: allowance, active: true}));
-        emit RangeAdded(collection, index, fromId, toId, price, allowance);
+        if (piecesPerToken == 0) piecesPerToken = 1;
+        Range memory r = Range(fromTokenId, toTokenId, price, piecesPerToken, true);
+        if (index == n) ranges.push(r);
+        else ranges[index] = r;
+        emit RangeSet(collection, index, fromTokenId, toTokenId, price, piecesPerToken);
     }
 
-    /// @notice Changes the terms of a range. Vouchers already bought keep the price they paid.
-    /// Lowering the allowance below what a token already used stops further vouchers for it.
-    function updateRange(address collection, uint256 index, uint96 price, uint32 allowance, bool active)
-        external
-        onlyRole(ISSUER_ROLE)
-    {
-        if (allowance == 0) revert VouchersInvalidAllowance(allowance);
-        Range storage range = _range(collection, index);
-        (range.price, range.allowance, range.active) = (price, allowance, active);
-        emit RangeUpdated(collection, index, price, allowance, active);
-    }
-
-    /// @notice Removes a range; the last range of the collection moves to `index`. Pieces already
-    /// used stay counted against their tokens.
-    function removeRange(address collection, uint256 index) external onlyRole(ISSUER_ROLE) {
-        Range memory removed = _range(collection, index);
-        Range[] storage ranges = _ranges[collection];
-        ranges[index] = ranges[ranges.length - 1];
-        ranges.pop();
-        emit RangeRemoved(collection, index, removed.fromId, removed.toId);
+    /// @notice Stops range `index` of `collection` from selling vouchers. Sold vouchers are unaffected.
+    function closeRange(address collection, uint256 index) external onlyRole(ISSUER_ROLE) {
+        if (index >= _ranges[collection].length) revert VoucherUnknownRange(collection, index);
+        _ranges[collection][index].open = false;
+        emit RangeClosed(collection, index);
     }
 
     // ---------------------------------------------------------------- buying
 
-    /// @notice Buys a voucher for token `tokenId` of `collection`, paying exactly its price. The
-    /// caller must own the token and hold a firing certificate.
-    /// @return voucherId The new voucher, minted to the caller.
-    function buy(address collection, uint256 tokenId) external payable nonReentrant returns (uint256 voucherId) {
-        uint256 control = _requireNotPaused();
-        uint256 price = _claimPiece(collection, tokenId, msg.sender);
-        if (msg.value != price) revert VouchersWrongPayment(price, msg.value);
-        voucherId = _issue(msg.sender, collection, tokenId, price);
-        _recordPurchase(control, msg.sender, price);
+    /// @notice Buys a voucher for `tokenId` of `collection`, paying exactly its price. The caller must
+    /// own that token and hold a firing certificate.
+    /// @return voucherId the new voucher's id
+    function buy(address collection, uint256 tokenId) external payable nonReentrant whenNotPaused returns (uint256 voucherId) {
+        Range memory r = _eligible(msg.sender, collection, tokenId);
+        if (msg.value != r.price) revert VoucherWrongPayment(r.price, msg.value);
+        voucherId = _issue(msg.sender, collection, tokenId, uint96(msg.value));
     }
 
-    /// @notice Issues a fiat-paid voucher to `order.buyer`. Anyone may relay it: the signature binds
-    /// the buyer, the source token, this contract and this chain, and each nonce works once. The
-    /// buyer must still own the token and hold a certificate.
+    /// @notice Issues a fiat-paid voucher to `order.buyer`. Anyone may relay: the signature binds the
+    /// buyer, the source token, this contract and this chain, and each nonce works once.
     function buyWithOrder(VoucherOrder calldata order, bytes calldata signature)
         external
         nonReentrant
+        whenNotPaused
         returns (uint256 voucherId)
     {
-        uint256 control = _requireNotPaused();
-        if (block.timestamp > order.expiry) revert VouchersOrderExpired(order.nonce, order.expiry);
-        if (order.buyer == address(0)) revert VouchersInvalidBuyer(order.buyer);
-        // Recover the signer, then check its role; a malformed signature recovers to address(0).
+        if (block.timestamp > order.expiry) revert VoucherOrderExpired(order.nonce, order.expiry);
+        if (order.buyer == address(0)) revert VoucherInvalidBuyer(order.buyer);
         (address signer,,) = ECDSA.tryRecoverCalldata(hashVoucherOrder(order), signature);
-        if (signer == address(0) || !hasRole(ORDER_SIGNER_ROLE, signer)) {
-            revert VouchersInvalidOrderSignature(order.nonce);
-        }
+        if (signer == address(0) || !hasRole(ORDER_SIGNER_ROLE, signer)) revert VoucherInvalidOrderSignature(order.nonce);
         _useNonce(order.nonce);
-        _claimPiece(order.collection, order.tokenId, order.buyer);
+        _eligible(order.buyer, order.collection, order.tokenId);
         voucherId = _issue(order.buyer, order.collection, order.tokenId, 0);
         emit OrderFilled(order.nonce, voucherId, order.buyer);
-        _recordPurchase(control, order.buyer, 0);
     }
 
-    /// @notice Cancels an issued order that has not been filled. Only an order signer.
+    /// @notice Cancels an issued, unfilled order. Only an order signer.
     function cancelOrder(uint256 nonce) external onlyRole(ORDER_SIGNER_ROLE) {
         _useNonce(nonce);
         emit OrderCancelled(nonce);
@@ -385,439 +321,306 @@ contract GaolingVouchers is ERC721, AccessControl, EIP712, RevenueSplit, SingleU
     function hashVoucherOrder(VoucherOrder calldata order) public view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
-                abi.encode(
-                    _VOUCHER_ORDER_TYPEHASH, order.buyer, order.collection, order.tokenId, order.nonce, order.expiry
-                )
+                abi.encode(_VOUCHER_ORDER_TYPEHASH, order.buyer, order.collection, order.tokenId, order.nonce, order.expiry)
             )
         );
     }
 
-    // ---------------------------------------------------------------- redeeming
+    // ---------------------------------------------------------------- redemption (holder)
 
-    /// @notice Redeems a voucher: spends one coupon of `glazeId` from the caller (the holder) and
-    /// records `shippingCommitment`, a salted hash of the shipping details kept off chain. The voucher
-    /// is locked from now on.
-    function redeem(uint256 voucherId, uint256 glazeId, bytes32 shippingCommitment) external nonReentrant {
-        _requireNotPaused();
-        if (ownerOf(voucherId) != msg.sender) revert VouchersNotHolder(voucherId, msg.sender);
-        if (shippingCommitment == bytes32(0)) revert VouchersEmptyCommitment("shippingCommitment");
-        if (glazeId > type(uint16).max || !coupons.glazeExists(glazeId)) revert VouchersUnknownGlaze(glazeId);
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        _requireStatus(voucherId, state, Status.Issued, Status.Requested);
-        v.state = _withStatus(state, Status.Requested) | (glazeId << _GLAZE_SHIFT);
+    /// @notice Redeems voucher `tokenId`: spends one `glazeId` coupon of the caller and records
+    /// `shippingCommitment`, a hash of the shipping details kept off chain. The voucher is locked from now on.
+    function redeem(uint256 tokenId, uint256 glazeId, bytes32 shippingCommitment) external nonReentrant whenNotPaused {
+        if (_ownerOf(tokenId) != msg.sender) revert VoucherNotHolder(tokenId, msg.sender);
+        if (shippingCommitment == bytes32(0)) revert VoucherEmptyCommitment();
+        if (glazeId > type(uint32).max || !coupons.glazeExists(glazeId)) revert VoucherUnknownGlaze(glazeId);
+        if (IERC1155(address(coupons)).balanceOf(msg.sender, glazeId) == 0) revert VoucherNoCoupon(msg.sender, glazeId);
+        Voucher storage v = _vouchers[tokenId];
+        v.glazeId = uint32(glazeId);
         v.shippingCommitment = shippingCommitment;
-        emit Locked(voucherId);
-        emit RedemptionRequested(voucherId, msg.sender, glazeId, shippingCommitment);
-        emit MetadataUpdate(voucherId);
-        // Trusted coupon contract; burning calls no receiver hook. Reverts if the holder has no coupon.
+        _move(tokenId, v, Status.Issued, Status.Requested);
+        emit RedemptionRequested(tokenId, msg.sender, glazeId, shippingCommitment);
+        emit Locked(tokenId);
         coupons.consume(msg.sender, glazeId);
     }
 
-    // ---------------------------------------------------------------- lifecycle (fulfilment role)
-
-    /// @notice Requested -> InKiln, or Failed -> InKiln (a re-fire), in kiln batch `kilnBatchId`.
-    function startFiring(uint256 voucherId, uint256 kilnBatchId) external onlyRole(FULFILMENT_ROLE) {
-        if (kilnBatchId == 0 || kilnBatchId > _BATCH_MASK) revert VouchersInvalidKilnBatch(kilnBatchId);
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        Status from = _statusOf(voucherId, state);
-        if (from != Status.Requested && from != Status.Failed) {
-            revert VouchersIllegalTransition(voucherId, from, Status.InKiln);
+    /// @notice Confirms delivery of `tokenId`. The holder may confirm once shipped; anyone may once
+    /// `deliveryTimeout` has passed since shipping. The price becomes revenue.
+    function confirmDelivery(uint256 tokenId) external {
+        Voucher storage v = _vouchers[tokenId];
+        if (msg.sender != _ownerOf(tokenId) && v.status == Status.Shipped) {
+            uint256 due = uint256(v.updatedAt) + deliveryTimeout;
+            if (block.timestamp < due) revert VoucherDeliveryNotDue(tokenId, due);
         }
-        v.state = (_withStatus(state, Status.InKiln) & ~(_BATCH_MASK << _BATCH_SHIFT)) | (kilnBatchId << _BATCH_SHIFT);
-        emit FiringStarted(voucherId, kilnBatchId);
-        emit MetadataUpdate(voucherId);
+        _move(tokenId, v, Status.Shipped, Status.Delivered);
+        _reservedPrices -= v.price;
+        emit PieceDelivered(tokenId, msg.sender);
     }
 
-    /// @notice InKiln -> Fired, recording the IPFS CID of a photo of the fired piece (CIDv0 or CIDv1
-    /// as its base-encoded string, without `ipfs://`).
-    function markFired(uint256 voucherId, string calldata photoCid) external onlyRole(FULFILMENT_ROLE) {
-        _checkCid(photoCid);
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        _requireStatus(voucherId, state, Status.InKiln, Status.Fired);
-        v.state = _withStatus(state, Status.Fired);
-        _photoCid[voucherId] = photoCid;
-        emit PieceFired(voucherId, _batchOf(state), photoCid);
-        emit MetadataUpdate(voucherId);
+    /// @notice Pays the caller every refund credited to it.
+    function claimRefund() external nonReentrant {
+        uint256 amount = _refunds[msg.sender];
+        if (amount == 0) revert VoucherNothingToClaim(msg.sender);
+        _refunds[msg.sender] = 0;
+        _unclaimedRefunds -= uint128(amount);
+        emit RefundClaimed(msg.sender, amount);
+        Address.sendValue(payable(msg.sender), amount);
     }
 
-    /// @notice InKiln -> Failed. `reason` is public (for example "crack in the foot ring"); never
-    /// put personal data in it.
-    function markFailed(uint256 voucherId, string calldata reason) external onlyRole(FULFILMENT_ROLE) {
-        if (bytes(reason).length == 0 || bytes(reason).length > MAX_REASON_LENGTH) {
-            revert VouchersInvalidReason(bytes(reason).length);
-        }
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        _requireStatus(voucherId, state, Status.InKiln, Status.Failed);
-        v.state = _withStatus(state, Status.Failed);
-        emit FiringFailed(voucherId, _batchOf(state), reason);
-        emit MetadataUpdate(voucherId);
+    /// @notice Returns the coupon of refunded voucher `tokenId` to `to` after the automatic return
+    /// failed. Only the voucher's holder.
+    function reclaimCoupon(uint256 tokenId, address to) external nonReentrant {
+        if (_ownerOf(tokenId) != msg.sender) revert VoucherNotHolder(tokenId, msg.sender);
+        Voucher storage v = _vouchers[tokenId];
+        if (!v.couponPending) revert VoucherNoCouponPending(tokenId);
+        v.couponPending = false;
+        emit CouponReturned(tokenId, to, v.glazeId);
+        coupons.restore(to, v.glazeId);
     }
 
-    /// @notice Fired -> Shipped, recording a salted hash of the tracking number.
-    function markShipped(uint256 voucherId, bytes32 trackingCommitment) external onlyRole(FULFILMENT_ROLE) {
-        if (trackingCommitment == bytes32(0)) revert VouchersEmptyCommitment("trackingCommitment");
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        _requireStatus(voucherId, state, Status.Fired, Status.Shipped);
-        v.state = _withStatus(state, Status.Shipped);
-        v.trackingCommitment = trackingCommitment;
-        emit PieceShipped(voucherId, trackingCommitment);
-        emit MetadataUpdate(voucherId);
+    // ---------------------------------------------------------------- lifecycle (studio)
+
+    /// @notice Puts redemption `tokenId` into kiln batch `kilnBatchId` (from Requested, or from Failed to re-fire).
+    function putInKiln(uint256 tokenId, uint64 kilnBatchId) external onlyRole(FULFILMENT_ROLE) {
+        Voucher storage v = _vouchers[tokenId];
+        Status from = v.status;
+        if (from != Status.Failed) from = Status.Requested;
+        _move(tokenId, v, from, Status.InKiln);
+        v.kilnBatchId = kilnBatchId;
+        emit PutInKiln(tokenId, kilnBatchId);
     }
 
-    /// @notice Failed -> Refunded. The price becomes withdrawable by the holder (`withdrawRefund`),
-    /// the coupon is minted back, and the source token's allowance is given back (no piece was made).
-    function refund(uint256 voucherId) external onlyRole(FULFILMENT_ROLE) nonReentrant {
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        _requireStatus(voucherId, state, Status.Failed, Status.Refunded);
-        address holder = _ownerOf(voucherId);
-        uint256 amount = v.paid;
-        v.state = _withStatus(state, Status.Refunded);
-        --_piecesUsed[address(uint160(state))][v.sourceTokenId];
-        if (amount != 0) {
-            _reservedForPieces -= amount;
-            _refundsOwed += amount;
-            _refundOf[holder] += amount;
-        }
-        emit RedemptionRefunded(voucherId, holder, amount);
-        emit MetadataUpdate(voucherId);
+    /// @notice Records a successful firing, with the IPFS CID of a photo of the piece.
+    function markFired(uint256 tokenId, string calldata photoCid) external onlyRole(FULFILMENT_ROLE) {
+        if (bytes(photoCid).length == 0) revert VoucherEmptyPhotoCid();
+        Voucher storage v = _vouchers[tokenId];
+        _move(tokenId, v, Status.InKiln, Status.Fired);
+        emit PieceFired(tokenId, v.kilnBatchId, photoCid);
+    }
 
-        // The restore runs the holder's ERC-1155 receiver hook, which the holder controls: capped gas,
-        // and a failure defers the coupon instead of blocking the refund.
-        uint256 glazeId = state >> _GLAZE_SHIFT;
-        if (gasleft() < COUPON_RESTORE_GAS + COUPON_RESTORE_GAS / 63 + 5_000) revert VouchersInsufficientGasForHook();
-        try coupons.restore{gas: COUPON_RESTORE_GAS}(holder, glazeId) {
-            emit CouponRestored(voucherId, holder, glazeId);
+    /// @notice Records a failed firing. `reason` is published: describe the defect, never the holder.
+    function markFailed(uint256 tokenId, string calldata reason) external onlyRole(FULFILMENT_ROLE) {
+        Voucher storage v = _vouchers[tokenId];
+        _move(tokenId, v, Status.InKiln, Status.Failed);
+        emit FiringFailed(tokenId, v.kilnBatchId, reason);
+    }
+
+    /// @notice Records shipping, publishing only a commitment to the tracking number.
+    function markShipped(uint256 tokenId, bytes32 trackingCommitment) external onlyRole(FULFILMENT_ROLE) {
+        if (trackingCommitment == bytes32(0)) revert VoucherEmptyCommitment();
+        _move(tokenId, _vouchers[tokenId], Status.Fired, Status.Shipped);
+        emit PieceShipped(tokenId, trackingCommitment);
+    }
+
+    /// @notice Refunds a failed redemption: the price is credited to the holder (claim with
+    /// `claimRefund`) and the coupon is returned. Allowed while paused.
+    function refund(uint256 tokenId) external nonReentrant onlyRole(FULFILMENT_ROLE) {
+        Voucher storage v = _vouchers[tokenId];
+        _move(tokenId, v, Status.Failed, Status.Refunded);
+        // The voucher is locked since redemption, so its owner is the holder who redeemed.
+        address holder = _ownerOf(tokenId);
+        uint128 price = v.price;
+        _reservedPrices -= price;
+        _unclaimedRefunds += price;
+        _refunds[holder] += price;
+        // No physical piece was made: the digital token gets its allowance back.
+        _piecesUsed[v.collection][v.sourceTokenId] -= 1;
+        uint256 glazeId = v.glazeId;
+        emit VoucherRefunded(tokenId, holder, price);
+        // The restore may run the holder's receiver hook: cap its gas and never let it block the refund.
+        try coupons.restore{gas: RESTORE_GAS}(holder, glazeId) {
+            emit CouponReturned(tokenId, holder, glazeId);
         } catch {
-            _couponOwed[voucherId] = true;
-            emit CouponRestoreDeferred(voucherId, holder, glazeId);
+            v.couponPending = true;
+            emit CouponRestoreFailed(tokenId, holder, glazeId);
         }
     }
 
-    /// @notice Mints back the coupon of a refunded redemption whose restore failed. Anyone may call;
-    /// the coupon always goes to the voucher's holder.
-    function retryCouponRestore(uint256 voucherId) external nonReentrant {
-        if (!_couponOwed[voucherId]) revert VouchersNoCouponOwed(voucherId);
-        _couponOwed[voucherId] = false;
-        address holder = _ownerOf(voucherId);
-        uint256 glazeId = _vouchers[voucherId].state >> _GLAZE_SHIFT;
-        emit CouponRestored(voucherId, holder, glazeId);
-        coupons.restore(holder, glazeId);
-    }
+    // ---------------------------------------------------------------- administration
 
-    // ---------------------------------------------------------------- delivery and refunds (never paused)
-
-    /// @notice Shipped -> Delivered. The holder may confirm at any time; anyone may once
-    /// `deliveryTimeout` has passed since the piece was shipped. The price becomes revenue.
-    function confirmDelivery(uint256 voucherId) external {
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        _requireStatus(voucherId, state, Status.Shipped, Status.Delivered);
-        bool timedOut = msg.sender != _ownerOf(voucherId);
-        if (timedOut) {
-            uint256 dueAt = ((state >> _SINCE_SHIFT) & _SINCE_MASK) + _deliveryTimeout;
-            if (block.timestamp < dueAt) revert VouchersDeliveryNotDue(voucherId, dueAt);
-        }
-        uint256 amount = v.paid;
-        v.state = _withStatus(state, Status.Delivered);
-        _reservedForPieces -= amount;
-        emit PieceDelivered(voucherId, msg.sender, timedOut, amount);
-        emit MetadataUpdate(voucherId);
-    }
-
-    /// @notice Withdraws all of the caller's refunds to `recipient` (the caller's own choice of
-    /// address, for holders that cannot receive ETH themselves).
-    function withdrawRefund(address payable recipient) external nonReentrant {
-        if (recipient == address(0)) revert VouchersInvalidRecipient(recipient);
-        uint256 amount = _refundOf[msg.sender];
-        if (amount == 0) revert VouchersNoRefund(msg.sender);
-        _refundOf[msg.sender] = 0;
-        _refundsOwed -= amount;
-        emit RefundWithdrawn(msg.sender, recipient, amount);
-        Address.sendValue(recipient, amount);
-    }
-
-    // ---------------------------------------------------------------- configuration
-
-    /// @notice Sets how long after shipping anyone may confirm delivery (1 to 365 days). Applies to
-    /// pieces already shipped too.
-    function setDeliveryTimeout(uint64 deliveryTimeout_) external onlyRole(ISSUER_ROLE) {
-        _setDeliveryTimeout(deliveryTimeout_);
-    }
-
-    /// @notice Sets the base of the status images (`<base><status>.png`) shown until a photo exists.
-    function setImageBaseURI(string calldata imageBaseURI_) external onlyRole(ISSUER_ROLE) {
-        _imageBaseURI = imageBaseURI_;
-        emit ImageBaseURIUpdated(imageBaseURI_);
-        emit BatchMetadataUpdate(1, type(uint256).max);
+    /// @notice Sets how long after shipping anyone may confirm delivery (1 to 365 days).
+    function setDeliveryTimeout(uint40 timeout) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setDeliveryTimeout(timeout);
     }
 
     /// @notice Points purchases at a points ledger, or turns points off with the zero address.
-    /// The ledger must grant this contract its purchase-recorder role.
-    function setPointsLedger(IPurchaseRecorder ledger) external onlyRole(ISSUER_ROLE) {
-        _saleControl = (_saleControl & _PAUSED_FLAG) | uint256(uint160(address(ledger)));
-        emit PointsLedgerUpdated(address(ledger));
+    function setPointsLedger(IPurchaseRecorder ledger) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        pointsLedger = ledger;
+        emit PointsLedgerSet(address(ledger));
     }
 
-    /// @notice Stops buying and redeeming. The lifecycle, delivery, refunds and withdrawals continue.
+    /// @notice Sets the base of every token URI (`<base><id>/<status>`).
+    function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _baseTokenURI = baseURI;
+        emit BaseURISet(baseURI);
+        if (_lastVoucherId != 0) emit BatchMetadataUpdate(1, _lastVoucherId);
+    }
+
+    /// @notice Stops buying and redeeming. Lifecycle steps, refunds and withdrawals continue.
     function pause() external onlyRole(PAUSER_ROLE) {
-        uint256 control = _requireNotPaused();
-        _saleControl = control | _PAUSED_FLAG;
-        emit Paused(msg.sender);
+        _pause();
     }
 
     /// @notice Resumes buying and redeeming.
     function unpause() external onlyRole(PAUSER_ROLE) {
-        uint256 control = _saleControl;
-        if (control & _PAUSED_FLAG == 0) revert ExpectedPause();
-        _saleControl = control & ~_PAUSED_FLAG;
-        emit Unpaused(msg.sender);
+        _unpause();
     }
 
     // ---------------------------------------------------------------- views
 
-    /// @notice True while buying and redeeming are paused.
-    function paused() external view returns (bool) {
-        return _saleControl & _PAUSED_FLAG != 0;
+    /// @notice The full record of voucher `tokenId`.
+    function voucher(uint256 tokenId) external view returns (Voucher memory) {
+        _requireOwned(tokenId);
+        return _vouchers[tokenId];
     }
 
-    /// @notice The points ledger purchases report to, or zero.
-    function pointsLedger() external view returns (IPurchaseRecorder) {
-        return IPurchaseRecorder(address(uint160(_saleControl)));
-    }
-
-    /// @notice How long after shipping anyone may confirm delivery, in seconds.
-    function deliveryTimeout() external view returns (uint256) {
-        return _deliveryTimeout;
-    }
-
-    /// @notice The base of the status images.
-    function imageBaseURI() external view returns (string memory) {
-        return _imageBaseURI;
-    }
-
-    /// @notice Vouchers ever issued; ids are 1..totalVouchers().
-    function totalVouchers() external view returns (uint256) {
-        return _lastVoucherId;
+    /// @notice The status of voucher `tokenId`.
+    function statusOf(uint256 tokenId) external view returns (Status) {
+        _requireOwned(tokenId);
+        return _vouchers[tokenId].status;
     }
 
     /// @notice The customizable ranges of `collection`.
-    function customizableRanges(address collection) external view returns (Range[] memory) {
+    function ranges(address collection) external view returns (Range[] memory) {
         return _ranges[collection];
     }
 
-    /// @notice The terms for token `tokenId` of `collection`: whether an active range covers it, the
-    /// price and allowance of that range, and how many pieces the token has used.
-    function termsOf(address collection, uint256 tokenId)
-        external
-        view
-        returns (bool customizable, uint256 price, uint256 allowance, uint256 used)
-    {
+    /// @notice Pieces used and the allowance of `tokenId` of `collection` (allowance 0 = not customizable now).
+    function allowanceOf(address collection, uint256 tokenId) external view returns (uint256 used, uint256 allowance) {
         used = _piecesUsed[collection][tokenId];
-        (bool found, Range memory range) = _findRange(collection, tokenId);
-        if (found) return (range.active, range.price, range.allowance, used);
+        (bool found, Range memory r) = _findRange(collection, tokenId);
+        if (found) allowance = r.piecesPerToken;
     }
 
-    /// @notice Physical pieces token `tokenId` of `collection` has used (bought vouchers not refunded).
-    function piecesUsed(address collection, uint256 tokenId) external view returns (uint256) {
-        return _piecesUsed[collection][tokenId];
+    /// @notice Refund credited to `account` and not yet claimed.
+    function refundOf(address account) external view returns (uint256) {
+        return _refunds[account];
     }
 
-    /// @notice Everything about voucher `voucherId`.
-    function voucher(uint256 voucherId) external view returns (VoucherInfo memory info) {
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        Status status = _statusOf(voucherId, state);
-        info = VoucherInfo({
-            owner: _ownerOf(voucherId),
-            collection: address(uint160(state)),
-            sourceTokenId: v.sourceTokenId,
-            status: status,
-            statusSince: (state >> _SINCE_SHIFT) & _SINCE_MASK,
-            glazeId: state >> _GLAZE_SHIFT,
-            kilnBatchId: _batchOf(state),
-            paid: v.paid,
-            shippingCommitment: v.shippingCommitment,
-            trackingCommitment: v.trackingCommitment,
-            photoCid: _photoCid[voucherId],
-            couponOwed: _couponOwed[voucherId]
-        });
+    /// @notice Prices of vouchers neither delivered nor refunded, and refunds not yet claimed: ETH that is not revenue.
+    function reserved() external view returns (uint256 prices, uint256 refunds) {
+        return (_reservedPrices, _unclaimedRefunds);
     }
 
-    /// @notice The status of voucher `voucherId`.
-    function statusOf(uint256 voucherId) external view returns (Status) {
-        return _statusOf(voucherId, _vouchers[voucherId].state);
+    /// @notice Number of vouchers ever issued (ids run 1..totalIssued).
+    function totalIssued() external view returns (uint256) {
+        return _lastVoucherId;
     }
 
-    /// @notice Wei `holder` can withdraw with `withdrawRefund`.
-    function refundOf(address holder) external view returns (uint256) {
-        return _refundOf[holder];
+    /// @notice The lowercase name of `status` used in token URIs.
+    function statusName(Status status) public pure returns (string memory) {
+        if (status == Status.Issued) return "issued";
+        if (status == Status.Requested) return "requested";
+        if (status == Status.InKiln) return "in-kiln";
+        if (status == Status.Fired) return "fired";
+        if (status == Status.Shipped) return "shipped";
+        if (status == Status.Delivered) return "delivered";
+        if (status == Status.Failed) return "failed";
+        return "refunded";
     }
 
-    /// @notice Wei held for pieces not yet delivered or refunded (not revenue yet).
-    function reservedForPieces() external view returns (uint256) {
-        return _reservedForPieces;
-    }
-
-    /// @notice Wei of refunds not yet withdrawn.
-    function refundsOwed() external view returns (uint256) {
-        return _refundsOwed;
+    /// @notice `<baseURI><tokenId>/<status name>`, e.g. `ipfs://.../7/in-kiln`, so each status has its own metadata.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        return string.concat(_baseTokenURI, tokenId.toString(), "/", statusName(_vouchers[tokenId].status));
     }
 
     /// @inheritdoc IERC5192
-    /// @dev A voucher is locked from redemption on, for good.
-    function locked(uint256 voucherId) external view returns (bool) {
-        return _statusOf(voucherId, _vouchers[voucherId].state) != Status.Issued;
-    }
-
-    /// @notice On-chain JSON metadata (a base64 `data:` URI) that follows the voucher's status: the
-    /// photo of the fired piece once there is one, else the status image `<imageBase><status>.png`.
-    function tokenURI(uint256 voucherId) public view override returns (string memory) {
-        Voucher storage v = _vouchers[voucherId];
-        uint256 state = v.state;
-        Status status = _statusOf(voucherId, state);
-        return metadataRenderer.tokenURI(
-            GaolingVoucherMetadata.Input({
-                voucherId: voucherId,
-                status: uint8(status),
-                collection: address(uint160(state)),
-                sourceTokenId: v.sourceTokenId,
-                glazeId: state >> _GLAZE_SHIFT,
-                kilnBatchId: _batchOf(state),
-                photoCid: _photoCid[voucherId],
-                imageBase: _imageBaseURI
-            })
-        );
+    function locked(uint256 tokenId) external view returns (bool) {
+        _requireOwned(tokenId);
+        return _vouchers[tokenId].status != Status.Issued;
     }
 
     /// @inheritdoc ERC721
     function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl, IERC165) returns (bool) {
-        return interfaceId == _ERC4906_INTERFACE_ID || interfaceId == type(IERC5192).interfaceId
+        return interfaceId == bytes4(0x49064906) || interfaceId == type(IERC5192).interfaceId
             || ERC721.supportsInterface(interfaceId) || AccessControl.supportsInterface(interfaceId);
     }
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Checks eligibility of `account` for a piece of (`collection`, `tokenId`) and counts it.
-    /// Only view calls leave the contract here (ownerOf, hasCertificate), so they cannot re-enter.
-    function _claimPiece(address collection, uint256 tokenId, address account) private returns (uint256 price) {
-        (bool found, Range memory range) = _findRange(collection, tokenId);
-        if (!found || !range.active) revert VouchersNotCustomizable(collection, tokenId);
+    function _reservedBalance() internal view override returns (uint256) {
+        return uint256(_reservedPrices) + _unclaimedRefunds;
+    }
+
+    /// @dev Checks the range, the allowance, ownership of the source token and the certificate.
+    function _eligible(address buyer, address collection, uint256 tokenId) private view returns (Range memory r) {
+        bool found;
+        (found, r) = _findRange(collection, tokenId);
+        if (!found) revert VoucherNotCustomizable(collection, tokenId);
+        if (_piecesUsed[collection][tokenId] >= r.piecesPerToken) {
+            revert VoucherAllowanceUsed(collection, tokenId, r.piecesPerToken);
+        }
+        // The collection was vetted by the issuer; a nonexistent token must read as "not the owner".
         address owner;
         try IERC721(collection).ownerOf(tokenId) returns (address o) {
             owner = o;
         } catch {}
-        if (owner != account) revert VouchersNotTokenOwner(collection, tokenId, account);
-        if (!certificate.hasCertificate(account)) revert VouchersNoCertificate(account);
-        uint256 used = _piecesUsed[collection][tokenId];
-        if (used >= range.allowance) revert VouchersAllowanceUsed(collection, tokenId, range.allowance);
-        _piecesUsed[collection][tokenId] = used + 1;
-        return range.price;
+        if (owner != buyer) revert VoucherNotTokenOwner(collection, tokenId, buyer);
+        if (!certificate.hasCertificate(buyer)) revert VoucherNoCertificate(buyer);
     }
 
-    function _issue(address buyer, address collection, uint256 tokenId, uint256 paid)
+    function _findRange(address collection, uint256 tokenId) private view returns (bool, Range memory r) {
+        Range[] storage rs = _ranges[collection];
+        for (uint256 i; i < rs.length; ++i) {
+            r = rs[i];
+            if (r.open && r.fromTokenId <= tokenId && tokenId <= r.toTokenId) return (true, r);
+        }
+        return (false, r);
+    }
+
+    function _issue(address buyer, address collection, uint256 tokenId, uint96 paid)
         private
         returns (uint256 voucherId)
     {
+        _piecesUsed[collection][tokenId] += 1;
         voucherId = ++_lastVoucherId;
         Voucher storage v = _vouchers[voucherId];
-        v.state = uint256(uint160(collection)) | (block.timestamp << _SINCE_SHIFT); // status Issued = 0
+        v.collection = collection;
+        v.price = paid;
         v.sourceTokenId = tokenId;
-        if (paid != 0) {
-            v.paid = uint96(paid); // paid is a range price, a uint96
-            _reservedForPieces += paid;
-        }
-        // _mint, not _safeMint: no receiver callback.
+        v.updatedAt = uint40(block.timestamp);
+        _reservedPrices += paid;
+        // _mint, not _safeMint: no callback into the buyer while the voucher is being issued.
         _mint(buyer, voucherId);
-        emit VoucherPurchased(voucherId, buyer, collection, tokenId, paid);
+        emit VoucherBought(voucherId, buyer, collection, tokenId, paid);
+        _recordPurchase(buyer, paid);
     }
 
-    function _findRange(address collection, uint256 tokenId) private view returns (bool, Range memory range) {
-        Range[] storage ranges = _ranges[collection];
-        uint256 length = ranges.length;
-        for (uint256 i; i < length; ++i) {
-            Range storage r = ranges[i];
-            if (r.fromId <= tokenId && tokenId <= r.toId) return (true, r);
-        }
-        return (false, range);
+    /// @dev The only place a status changes: checks `from`, then writes status and time, then emits.
+    function _move(uint256 tokenId, Voucher storage v, Status from, Status to) private {
+        if (_ownerOf(tokenId) == address(0)) revert VoucherNonexistent(tokenId);
+        Status current = v.status;
+        if (current != from) revert VoucherIllegalTransition(tokenId, current, to);
+        v.status = to;
+        v.updatedAt = uint40(block.timestamp);
+        emit StatusChanged(tokenId, from, to);
+        emit MetadataUpdate(tokenId);
     }
 
-    function _range(address collection, uint256 index) private view returns (Range storage) {
-        if (index >= _ranges[collection].length) revert VouchersNoSuchRange(collection, index);
-        return _ranges[collection][index];
-    }
-
-    function _statusOf(uint256 voucherId, uint256 state) private pure returns (Status) {
-        if (state == 0) revert VouchersNonexistentVoucher(voucherId);
-        return Status(uint8(state >> _STATUS_SHIFT));
-    }
-
-    function _requireStatus(uint256 voucherId, uint256 state, Status expected, Status to) private pure {
-        Status from = _statusOf(voucherId, state);
-        if (from != expected) revert VouchersIllegalTransition(voucherId, from, to);
-    }
-
-    /// @dev `state` with a new status, stamped now.
-    function _withStatus(uint256 state, Status status) private view returns (uint256) {
-        return (state & _CLEAR_STATUS) | (uint256(status) << _STATUS_SHIFT) | (block.timestamp << _SINCE_SHIFT);
-    }
-
-    function _batchOf(uint256 state) private pure returns (uint256) {
-        return (state >> _BATCH_SHIFT) & _BATCH_MASK;
-    }
-
-    /// @dev CIDs are multibase strings (base58btc `Qm...` or base32 `b...`): letters and digits only,
-    /// which also keeps them safe inside the JSON of `tokenURI`.
-    function _checkCid(string calldata cid) private pure {
-        bytes calldata b = bytes(cid);
-        if (b.length < 46 || b.length > 128) revert VouchersInvalidPhotoCid(cid);
-        for (uint256 i; i < b.length; ++i) {
-            bytes1 c = b[i];
-            if (!((c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z"))) {
-                revert VouchersInvalidPhotoCid(cid);
-            }
-        }
-    }
-
-    function _setDeliveryTimeout(uint64 deliveryTimeout_) private {
-        if (deliveryTimeout_ < MIN_DELIVERY_TIMEOUT || deliveryTimeout_ > MAX_DELIVERY_TIMEOUT) {
-            revert VouchersInvalidDeliveryTimeout(deliveryTimeout_);
-        }
-        _deliveryTimeout = deliveryTimeout_;
-        emit DeliveryTimeoutUpdated(deliveryTimeout_);
-    }
-
-    function _requireNotPaused() private view returns (uint256 control) {
-        control = _saleControl;
-        if (control & _PAUSED_FLAG != 0) revert EnforcedPause();
-    }
-
-    /// @dev Interaction last, capped and caught, as in GaolingEdition: a broken ledger never blocks a purchase.
-    function _recordPurchase(uint256 control, address buyer, uint256 value) private {
-        IPurchaseRecorder ledger = IPurchaseRecorder(address(uint160(control)));
+    function _recordPurchase(address buyer, uint256 value) private {
+        IPurchaseRecorder ledger = pointsLedger;
         if (address(ledger) == address(0)) return;
-        if (gasleft() < PURCHASE_HOOK_GAS + PURCHASE_HOOK_GAS / 63 + 5_000) revert VouchersInsufficientGasForHook();
+        if (gasleft() < PURCHASE_HOOK_GAS + PURCHASE_HOOK_GAS / 63 + 5_000) revert VoucherInsufficientGasForHook();
         try ledger.recordPurchase{gas: PURCHASE_HOOK_GAS}(buyer, value, 1) {}
         catch {
             emit PurchaseHookFailed(address(ledger), buyer);
         }
     }
 
-    /// @dev Vouchers move freely until redeemed, then never again.
-    function _update(address to, uint256 voucherId, address auth) internal override returns (address) {
-        if (_ownerOf(voucherId) != address(0) && Status(uint8(_vouchers[voucherId].state >> _STATUS_SHIFT)) != Status.Issued) {
-            revert VouchersLocked(voucherId);
-        }
-        return super._update(to, voucherId, auth);
+    function _setDeliveryTimeout(uint40 timeout) private {
+        if (timeout < MIN_DELIVERY_TIMEOUT || timeout > MAX_DELIVERY_TIMEOUT) revert VoucherInvalidDeliveryTimeout(timeout);
+        deliveryTimeout = timeout;
+        emit DeliveryTimeoutSet(timeout);
     }
 
-    /// @dev ETH that is not revenue: prices of pieces still in progress and refunds not yet withdrawn.
-    function _reservedBalance() internal view override returns (uint256) {
-        return _reservedForPieces + _refundsOwed;
+    /// @dev A redeemed voucher (any status but Issued) cannot be transferred; minting is always allowed.
+    function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
+        if (_ownerOf(tokenId) != address(0) && _vouchers[tokenId].status != Status.Issued) revert VoucherLocked(tokenId);
+        return super._update(to, tokenId, auth);
+    }
+
+    function _baseURI() internal view override returns (string memory) {
+        return _baseTokenURI;
     }
 }

@@ -20,30 +20,12 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
     accounts, chain = ctx.accounts, ctx.chain
     admin, collector, fan, fiat_buyer = accounts[0], accounts[1], accounts[8], accounts[9]
     config = load_collection_config(config_path)
-    init = list(config.edition_init(admin.address))
-    base_uri = base_uri if base_uri is not None else getattr(ctx, "base_uri", None)
-    contract_uri = contract_uri if contract_uri is not None else getattr(ctx, "contract_uri", None)
-    if base_uri is not None:
-        init[3] = base_uri
-    if contract_uri is not None:
-        init[4] = contract_uri
-    edition = admin.deploy(ctx.project.GaolingEdition, tuple(init))
-    ctx.contracts[f"GaolingEdition ({config.symbol})"] = edition
-    for phase_id, phase, root in config.phase_args():
-        edition.setPhase(phase_id, phase, sender=admin)
-        if phase_id == ALLOWLIST and root:
-            edition.setAllowlistRoot(root, sender=admin)
-    rows = [("edition deployed", f"{config.name}: cap {config.cap:,}, {edition.address}"),
-            ("token 1 metadata", edition.tokenURI(1) if edition.totalMinted() else f"{edition.baseURI()}1")]
-    ctx.edition = edition
-
-    # The fan economy's ledger hears about every sale through the edition's purchase hook.
-    ledger = getattr(ctx, "ledger", None) or deploy_ledger(ctx.project, admin, Rules())
-    ctx.ledger = ledger
-    ctx.contracts["PointsLedger"] = ledger
-    grant_recorder(ledger, edition, admin)
-    edition.setPointsLedger(ledger, sender=admin)
-    rows.append(("points hook", "the edition reports every sale to the points ledger"))
+    edition = getattr(ctx, "edition", None)
+    if edition is not None:  # deployed and wired by the deploy engine earlier in the story
+        rows = [("edition on sale", f"{config.name}: cap {config.cap:,}, {edition.address}")]
+        ledger = ctx.ledger
+    else:
+        edition, ledger, rows = _deploy_alone(ctx, config, base_uri, contract_uri)
 
     # Allowlist phase: a collector proves its place on the list.
     allowlist_phase = edition.phase(ALLOWLIST)
@@ -84,3 +66,30 @@ def run(ctx: DemoContext, config_path: Path = SAMPLE, base_uri: str | None = Non
             ctx.paid(names.get(str(payee).lower(), str(payee)), "edition primary sales", amount)
     rows.append(("split withdrawn", f"{eth(edition.totalReleased())} released to {len(payees)} payees"))
     return rows
+
+
+def _deploy_alone(ctx: DemoContext, config: Any, base_uri: str | None, contract_uri: str | None):
+    """Without the deploy part: deploy the edition and a points ledger here."""
+    admin = ctx.accounts[0]
+    init = list(config.edition_init(admin.address))
+    base_uri = base_uri if base_uri is not None else getattr(ctx, "base_uri", None)
+    contract_uri = contract_uri if contract_uri is not None else getattr(ctx, "contract_uri", None)
+    if base_uri is not None:
+        init[3] = base_uri
+    if contract_uri is not None:
+        init[4] = contract_uri
+    edition = admin.deploy(ctx.project.GaolingEdition, tuple(init))
+    ctx.edition = edition
+    ctx.contracts[f"GaolingEdition ({config.symbol})"] = edition
+    for phase_id, phase, root in config.phase_args():
+        edition.setPhase(phase_id, phase, sender=admin)
+        if phase_id == ALLOWLIST and root:
+            edition.setAllowlistRoot(root, sender=admin)
+    ledger = getattr(ctx, "ledger", None) or deploy_ledger(ctx.project, admin, Rules())
+    ctx.ledger = ledger
+    ctx.contracts.setdefault("PointsLedger", ledger)
+    grant_recorder(ledger, edition, admin)
+    edition.setPointsLedger(ledger, sender=admin)
+    rows = [("edition deployed", f"{config.name}: cap {config.cap:,}, {edition.address}"),
+            ("points hook", "the edition reports every sale to the points ledger")]
+    return edition, ledger, rows

@@ -38,7 +38,12 @@ def write_answer_sheet(bank: Any, path: Path, wrong_id: str) -> Path:
 def run(ctx: Any) -> list[tuple[str, str]]:
     accounts = ctx.accounts
     admin, attester_account, relayer = accounts[0], accounts[4], accounts[5]
-    certificate = getattr(ctx, "certificate", None) or deploy(ctx.project, admin, attester_account.address)
+    certificate = getattr(ctx, "certificate", None)
+    if certificate is None:
+        certificate = deploy(ctx.project, admin, attester_account.address)
+    else:  # deployed by the platform: sign with whichever test account the deploy made attester
+        role = certificate.ATTESTER_ROLE()
+        attester_account = next((a for a in list(accounts)[:10] if certificate.hasRole(role, a)), attester_account)
     require_attester(certificate, attester_account.address)
     ctx.certificate = certificate
     holder = getattr(ctx, "collector", None) or Account.from_key(keccak(text="gaoling demo collector")).address

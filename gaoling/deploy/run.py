@@ -1,0 +1,75 @@
+"""One call that deploys (or previews) a whole platform: config -> catalogues -> plan -> chain.
+
+Order: validate every config file; publish catalogues (content-addressed, idempotent, off chain);
+build the plan; then either estimate it (`dry_run`) or execute it, hand the roles over to `admin`
+if given, check the handover, export verification inputs, and mark the manifest complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gaoling.deploy.config import LoadedPlatform, load_any_config
+from gaoling.deploy.engine import DeployError, Engine, StepResult
+from gaoling.deploy.estimate import Estimate, estimate_plan
+from gaoling.deploy.handover import HandoverReport, handover_steps, verify_handover
+from gaoling.deploy.manifest import Manifest
+from gaoling.deploy.plan import PlanContext, Step, build_plan
+
+
+@dataclass
+class Outcome:
+    manifest: Manifest
+    plan: list[Step]
+    results: list[StepResult] = field(default_factory=list)
+    estimates: list[Estimate] = field(default_factory=list)
+    handover: HandoverReport | None = None
+    verify_files: list[Path] = field(default_factory=list)
+
+
+def publish_catalogues(platform: LoadedPlatform, backend: str | None) -> dict[str, tuple[str, str]]:
+    from gaoling.ipfs import publish_collection
+
+    uris: dict[str, tuple[str, str]] = {}
+    for slug, _config, catalogue in platform.collections:
+        if catalogue is not None:
+            result = publish_collection(catalogue, backend=backend)
+            uris[slug] = (result.base_uri, result.contract_uri)
+    return uris
+
+
+def deploy_platform(config_path: str | Path, *, project: Any, provider: Any, deployer: Any,
+                    out_dir: str | Path = "deployments", admin: str | None = None, dry_run: bool = False,
+                    on_step: Callable[[StepResult], None] | None = None, export_verify: bool = True,
+                    fail_after: int | None = None) -> Outcome:
+    platform = load_any_config(config_path)  # raises before anything is sent
+    admin = admin or platform.config.admin
+    manifest = Manifest.load(out_dir, int(provider.chain_id))
+    backend = "local" if dry_run else platform.config.ipfs_backend
+    ctx = PlanContext(platform, deployer.address, publish_catalogues(platform, backend))
+    plan = build_plan(ctx)
+    if dry_run:
+        return Outcome(manifest, plan, estimates=estimate_plan(project, provider, deployer, manifest, plan))
+
+    engine = Engine(project, provider, deployer, manifest, on_step=on_step, fail_after=fail_after)
+    outcome = Outcome(manifest, plan, results=engine.run(plan))
+    if admin:
+        outcome.results += engine.run(handover_steps(engine, admin))
+        outcome.handover = verify_handover(project, manifest, deployer.address, admin)
+        if not outcome.handover.ok:
+            raise DeployError(f"handover incomplete: deployer still holds {outcome.handover.deployer_roles}, "
+                              f"admin lacks {outcome.handover.admin_missing}")
+        manifest.data["admin"] = admin
+        manifest.data["handover"] = True
+    if export_verify:
+        from gaoling.deploy.verify import export_verification_inputs
+
+        outcome.verify_files = export_verification_inputs(project, manifest)
+    manifest.data["compilers"] = {s["contract"]: s.get("compiler", {}) for s in manifest.steps.values()
+                                  if s.get("kind") == "deploy"}
+    manifest.data["complete"] = True
+    manifest.save()
+    return outcome

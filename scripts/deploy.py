@@ -1,0 +1,80 @@
+"""Deploy the whole Gaoling platform (or one more collection), resumably.
+
+    ape run deploy --network ethereum:local:foundry --account TEST::0 --config metadata/platform.yaml
+    ape run deploy ... --config metadata/platform.yaml --admin 0xSAFE     (hand every role to a Safe)
+    ape run deploy ... --config metadata/collections/<slug>.yaml          (just that collection)
+    ape run deploy ... --dry-run                                          (plan + gas, sends nothing)
+
+Progress is recorded in deployments/<chainId>.json after every confirmed transaction; rerunning
+the same command after a crash finishes the job without deploying anything twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from ape.cli import ConnectedProviderCommand, account_option, network_option
+from rich.console import Console
+from rich.table import Table
+
+from gaoling.deploy import DeployError, PlatformConfigError, deploy_platform
+
+out = Console()
+
+
+@click.command(cls=ConnectedProviderCommand,
+               help="Deploy and wire the platform described by --config, recording deployments/<chainId>.json.")
+@network_option()
+@account_option()
+@click.option("--config", "config_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="metadata/platform.yaml, or one collection config (metadata/collections/<slug>.yaml).")
+@click.option("--admin", default=None, help="Grant every admin role to this address (e.g. a Safe), then renounce "
+                                            "the deployer's roles and prove it holds none.")
+@click.option("--dry-run", is_flag=True, help="Print the plan and an estimated gas total; send nothing.")
+@click.option("--out-dir", default="deployments", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the manifest and verification inputs go.")
+def cli(ecosystem, network, provider, account, config_path, admin, dry_run, out_dir):
+    from ape import project
+
+    def show(result):
+        where = result.entry.get("address") or result.entry.get("tx_hash", "")
+        out.print(f"  [{'dim' if result.action == 'skipped' else 'green'}]{result.action:>9}[/] "
+                  f"{result.step.id}  {where}")
+
+    try:
+        outcome = deploy_platform(config_path, project=project, provider=provider, deployer=account,
+                                  out_dir=out_dir, admin=admin, dry_run=dry_run, on_step=show)
+    except (PlatformConfigError, DeployError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+    if dry_run:
+        table = Table(title=f"Plan for chain {provider.chain_id} (dry run: nothing sent)")
+        for col in ("step", "action", "gas"):
+            table.add_column(col, justify="right" if col == "gas" else "left")
+        for est in outcome.estimates:
+            gas = "done" if est.done else f"{'' if est.exact else '~'}{est.gas:,}"
+            table.add_row(est.step.id, est.step.describe(), gas)
+        out.print(table)
+        total = sum(e.gas for e in outcome.estimates)
+        approx = any(not e.exact for e in outcome.estimates)
+        out.print(f"Estimated gas total: {'~' if approx else ''}{total:,} ({len(outcome.plan)} steps; "
+                  "~ marks steps that cannot be estimated before earlier ones exist)")
+        return
+
+    manifest = outcome.manifest
+    table = Table(title=f"Deployed on chain {manifest.data['chain_id']}")
+    table.add_column("component")
+    table.add_column("contract")
+    table.add_column("address")
+    table.add_column("block", justify="right")
+    for cid, address in manifest.contracts.items():
+        entry = manifest.steps[cid]
+        table.add_row(cid, entry["contract"], address, str(entry["block"]))
+    out.print(table)
+    sent = sum(r.action != "skipped" for r in outcome.results)
+    out.print(f"{sent} transaction(s) this run; manifest {manifest.path}")
+    if outcome.handover is not None:
+        out.print(f"Handover to {manifest.data['admin']}: deployer holds no role on any contract.")
+    if outcome.verify_files:
+        out.print(f"Verification inputs: {outcome.verify_files[0].parent}/")
