@@ -3,7 +3,7 @@
     ape run voucher buy          --vouchers 0xV --account me --collection 0xC 12
     ape run voucher redeem       --vouchers 0xV --account me 3 --glaze 4 --details shipping.json
     ape run voucher confirm      --vouchers 0xV --account me 3
-    ape run voucher claim-refund --vouchers 0xV --account me
+    ape run voucher claim-refund --vouchers 0xV --account me [--to 0xRECIPIENT]
     ape run voucher status       --vouchers 0xV 3
 
 `redeem` encrypts the shipping details into the local store (key from GAOLING_SHIPPING_KEY) and
@@ -19,6 +19,7 @@ from typing import Any
 import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
+from eth_utils import is_address, to_checksum_address
 from rich.console import Console
 from rich.table import Table
 
@@ -117,13 +118,21 @@ def confirm(account: Any, address: str, token_id: int) -> None:
 @network_option()
 @account_option()
 @vouchers_option
-def claim_refund(account: Any, address: str) -> None:
+@click.option("--to", "recipient", metavar="ADDRESS", default=None,
+              help="Pay the refund to this address instead of --account (for holders that cannot receive ETH).")
+def claim_refund(account: Any, address: str, recipient: str | None = None) -> None:
     v = _vouchers(address)
     amount = int(v.refundOf(account.address))
     if amount == 0:
         raise click.ClickException(f"no refund is credited to {account.address}")
-    v.claimRefund(sender=account)
-    console.print(f"claimed {amount / 1e18:g} ETH")
+    if recipient is None:
+        v.claimRefund(sender=account)
+        console.print(f"claimed {amount / 1e18:g} ETH")
+        return
+    if not is_address(recipient) or int(recipient, 16) == 0:
+        raise click.UsageError(f"--to: {recipient!r} is not an address; give a non-zero 0x-prefixed 20-byte address")
+    v.claimRefundTo(to_checksum_address(recipient), sender=account)
+    console.print(f"claimed {amount / 1e18:g} ETH, paid to {to_checksum_address(recipient)}")
 
 
 @cli.command(cls=ConnectedProviderCommand, help="Show a voucher.")

@@ -174,6 +174,7 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     error VoucherLocked(uint256 tokenId);
     error VoucherNonexistent(uint256 tokenId);
     error VoucherNothingToClaim(address account);
+    error VoucherInvalidRecipient(address recipient);
     error VoucherNoCouponPending(uint256 tokenId);
     error VoucherInsufficientGasForHook();
 
@@ -212,6 +213,8 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     event VoucherRefunded(uint256 indexed tokenId, address indexed holder, uint256 amount);
     /// @notice `account` withdrew `amount` of refunds.
     event RefundClaimed(address indexed account, uint256 amount);
+    /// @notice `account` had its refund of `amount` paid to `to` (`claimRefundTo`).
+    event RefundPaidTo(address indexed account, address indexed to, uint256 amount);
     /// @notice Returning the coupon to `holder` failed (its receiver hook rejected it); it can reclaim it.
     event CouponRestoreFailed(uint256 indexed tokenId, address indexed holder, uint256 glazeId);
     /// @notice The coupon of refunded voucher `tokenId` was returned to `to`.
@@ -359,12 +362,14 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
 
     /// @notice Pays the caller every refund credited to it.
     function claimRefund() external nonReentrant {
-        uint256 amount = _refunds[msg.sender];
-        if (amount == 0) revert VoucherNothingToClaim(msg.sender);
-        _refunds[msg.sender] = 0;
-        _unclaimedRefunds -= uint128(amount);
-        emit RefundClaimed(msg.sender, amount);
-        Address.sendValue(payable(msg.sender), amount);
+        _claimRefund(payable(msg.sender));
+    }
+
+    /// @notice Pays every refund credited to the caller to `to`, the caller's choice: a holder
+    /// contract that cannot receive ETH itself would otherwise never get its refund out.
+    function claimRefundTo(address payable to) external nonReentrant {
+        if (to == address(0)) revert VoucherInvalidRecipient(to);
+        _claimRefund(to);
     }
 
     /// @notice Returns the coupon of refunded voucher `tokenId` to `to` after the automatic return
@@ -585,6 +590,17 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         _mint(buyer, voucherId);
         emit VoucherBought(voucherId, buyer, collection, tokenId, paid);
         _recordPurchase(buyer, paid);
+    }
+
+    /// @dev Effects, then the payment: the credit is zeroed before any ETH leaves.
+    function _claimRefund(address payable to) private {
+        uint256 amount = _refunds[msg.sender];
+        if (amount == 0) revert VoucherNothingToClaim(msg.sender);
+        _refunds[msg.sender] = 0;
+        _unclaimedRefunds -= uint128(amount);
+        emit RefundClaimed(msg.sender, amount);
+        if (to != msg.sender) emit RefundPaidTo(msg.sender, to, amount);
+        Address.sendValue(to, amount);
     }
 
     /// @dev The only place a status changes: checks `from`, then writes status and time, then emits.

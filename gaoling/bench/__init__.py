@@ -100,6 +100,17 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
             f"{throughput['ipfs.ours_s']:.2f} s | {throughput['ipfs.ipfs_car_s']:.2f} s | "
             f"{throughput['ipfs.speedup']:.2f}× faster | {'yes' if ok else '**no**'} |"
         )
+    lines += [
+        "",
+        "Peers named by the issues: bare ERC721A 4.3.0 and OpenZeppelin ERC721 5.7.0 `_mint`, measured in the",
+        "same run; for auctions, the Nouns auction house's published snapshot (first bid 34,919 + 21,000 ≈ 55,919",
+        "total gas, outbid with refund ≈ 79,400), a single-collection house without royalties or fees.",
+    ]
+    if "edition.public_mint_1_with_points" in gas:
+        hook_first = gas["edition.public_mint_1_with_points"] - gas["edition.public_mint_1"]
+        hook_repeat = gas["edition.public_mint_1_with_points_repeat"] - gas["edition.public_mint_1_repeat"]
+        lines += ["", f"The points hook on a sale costs {hook_first:,} gas on a buyer's first purchase (a new member "
+                  f"record) and {hook_repeat:,} on later ones."]
     lines += ["", "## Gas (total transaction gas on anvil)", "", "| key | gas |", "|---|---:|"]
     lines += [f"| `{key}` | {value:,} |" for key, value in sorted(gas.items())]
     if throughput:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ape
 
-from tests.voucher.helpers import CRACKLE, DELIVERED, REFUNDED, VOUCHER_PRICE
+from tests.voucher.helpers import CRACKLE, DELIVERED, REFUNDED, VOUCHER_PRICE, ZERO
 
 
 def _redeemed(world, who):
@@ -137,3 +137,32 @@ def test_holder_contract_rejecting_the_coupon_cannot_block_its_refund(world, vou
     holder.claimRefund(sender=alice)
     assert holder.balance == VOUCHER_PRICE
     assert world.balance() == 0
+
+
+def test_holder_contract_rejecting_eth_claims_its_refund_to_another_address(world, vouchers, project, alice,
+                                                                           carol):
+    """A holder contract that cannot receive ETH is not stuck: it names a recipient."""
+    holder = alice.deploy(project.VoucherHolderProbe, vouchers.address)
+    token = world.collector(alice)
+    vid = world.buy(alice, token)
+    vouchers.transferFrom(alice.address, holder.address, vid, sender=alice)
+    world.coupons.safeTransferFrom(alice.address, holder.address, CRACKLE, 1, b"", sender=alice)
+    holder.redeem(vid, CRACKLE, b"\x07" * 32, sender=alice)
+    world.to_failed(vid)
+    vouchers.refund(vid, sender=world.fulfil)
+    holder.setRejectEth(True, sender=alice)
+    with ape.reverts():
+        holder.claimRefund(sender=alice)
+    assert vouchers.refundOf(holder.address) == VOUCHER_PRICE
+    with ape.reverts(vouchers.VoucherInvalidRecipient, recipient=ZERO):
+        holder.claimRefundTo(ZERO, sender=alice)
+    before = carol.balance
+    tx = holder.claimRefundTo(carol.address, sender=alice)
+    assert carol.balance == before + VOUCHER_PRICE
+    paid = vouchers.RefundPaidTo.from_receipt(tx)[0]
+    assert (paid.account, paid.to, paid.amount) == (holder.address, carol.address, VOUCHER_PRICE)
+    assert vouchers.RefundClaimed.from_receipt(tx)[0].amount == VOUCHER_PRICE
+    assert vouchers.refundOf(holder.address) == 0 and vouchers.reserved() == (0, 0)
+    with ape.reverts(vouchers.VoucherNothingToClaim, account=holder.address):
+        holder.claimRefundTo(carol.address, sender=alice)
+    world.assert_conserved(delivered_wei=0)

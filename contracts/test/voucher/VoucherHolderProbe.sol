@@ -7,16 +7,18 @@ import {IERC721Receiver} from "@openzeppelin/contracts/token/ERC721/IERC721Recei
 interface IVoucherActions {
     function redeem(uint256 tokenId, uint256 glazeId, bytes32 shippingCommitment) external;
     function claimRefund() external;
+    function claimRefundTo(address payable to) external;
     function reclaimCoupon(uint256 tokenId, address to) external;
 }
 
 /// @title TEST ONLY: a contract wallet holding a voucher, whose ERC-1155 hook can be switched to
-/// reject coupons and whose receive() can try to re-enter `claimRefund`.
+/// reject coupons and whose receive() can reject ETH or try to re-enter `claimRefund`.
 contract VoucherHolderProbe is IERC1155Receiver, IERC721Receiver {
     IVoucherActions private immutable _vouchers;
     address private immutable _operator;
     bool public acceptCoupons = true;
     bool public reenter;
+    bool public rejectEth;
 
     constructor(IVoucherActions vouchers) {
         _vouchers = vouchers;
@@ -36,6 +38,14 @@ contract VoucherHolderProbe is IERC1155Receiver, IERC721Receiver {
         reenter = on;
     }
 
+    function setRejectEth(bool on) external onlyOperator {
+        rejectEth = on;
+    }
+
+    function claimRefundTo(address payable to) external onlyOperator {
+        _vouchers.claimRefundTo(to);
+    }
+
     function redeem(uint256 tokenId, uint256 glazeId, bytes32 commitment) external onlyOperator {
         _vouchers.redeem(tokenId, glazeId, commitment);
     }
@@ -49,6 +59,7 @@ contract VoucherHolderProbe is IERC1155Receiver, IERC721Receiver {
     }
 
     receive() external payable {
+        require(!rejectEth, "probe: ETH rejected");
         if (reenter) _vouchers.claimRefund();
     }
 
