@@ -71,13 +71,16 @@ def upstream(project, accounts, tmp_path_factory):
             auc.bid(house, minted.auction_id, ETHER, bidder_a, now)
             auc.bid(house, minted.auction_id, 2 * ETHER, bidder_b, now + 1)
             block = provider.get_block("latest").number
-            yield Upstream(url, block, dict(c), admin.address, minted.auction_id, minted.token_id, 2 * ETHER,
-                           provider.get_balance(house.address), edition=c[EDITION],
-                           edition_minted=int(edition.totalMinted()),
-                           edition_balance=provider.get_balance(edition.address), buyer=buyer.address,
-                           buyer_points=int(ledger.pointsOf(buyer.address)), voucher_id=voucher_id,
-                           voucher_price=voucher_price,
-                           vouchers_balance=provider.get_balance(c["vouchers"]))
+            state = Upstream(url, block, dict(c), admin.address, minted.auction_id, minted.token_id, 2 * ETHER,
+                             provider.get_balance(house.address), edition=c[EDITION],
+                             edition_minted=int(edition.totalMinted()),
+                             edition_balance=provider.get_balance(edition.address), buyer=buyer.address,
+                             buyer_points=int(ledger.pointsOf(buyer.address)), voucher_id=voucher_id,
+                             voucher_price=voucher_price,
+                             vouchers_balance=provider.get_balance(c["vouchers"]))
+        # Disconnected before yielding: a session-long provider context under every later test's own
+        # connections confuses Ape's provider stack (KeyError on the next switch in another module).
+        yield state
     finally:
         stop(proc)
 

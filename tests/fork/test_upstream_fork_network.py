@@ -97,9 +97,11 @@ def live(project, accounts, tmp_path_factory):
                 buyer = accounts[3]
                 edition.mintPublic(2, value=2 * public.price, sender=buyer)
                 head = provider.web3.eth.get_block("latest")
-                yield Live(url, int(head["number"]), "0x" + bytes(head["stateRoot"]).hex(),
-                           dict(manifest["contracts"]), types, admin, buyer.address,
-                           int(edition.totalMinted()), provider.get_balance(edition.address), int(public.price))
+                state = Live(url, int(head["number"]), "0x" + bytes(head["stateRoot"]).hex(),
+                             dict(manifest["contracts"]), types, admin, buyer.address,
+                             int(edition.totalMinted()), provider.get_balance(edition.address), int(public.price))
+        # Disconnected before yielding: provider contexts must not stay open across other modules' tests.
+        yield state
     finally:
         stop(proc)
 
