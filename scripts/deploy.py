@@ -32,9 +32,12 @@ out = Console()
 @click.option("--admin", default=None, help="Grant every admin role to this address (e.g. a Safe), then renounce "
                                             "the deployer's roles and prove it holds none.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and an estimated gas total; send nothing.")
+@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Publish this catalogue and set the collection's base and contract URIs (a collection "
+                   "config, or a platform with one collection).")
 @click.option("--out-dir", default="deployments", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where the manifest and verification inputs go.")
-def cli(ecosystem, network, provider, account, config_path, admin, dry_run, out_dir):
+def cli(ecosystem, network, provider, account, config_path, admin, dry_run, catalogue, out_dir):
     from ape import project
 
     def show(result):
@@ -44,7 +47,8 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, out_
 
     try:
         outcome = deploy_platform(config_path, project=project, provider=provider, deployer=account,
-                                  out_dir=out_dir, admin=admin, dry_run=dry_run, on_step=show)
+                                  out_dir=out_dir, admin=admin, dry_run=dry_run, on_step=show,
+                                  catalogue=catalogue)
     except (PlatformConfigError, DeployError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -187,8 +187,11 @@ def load_platform_config(path: str | Path) -> LoadedPlatform:
     return LoadedPlatform(path, config, loaded)
 
 
-def load_any_config(path: str | Path) -> LoadedPlatform:
-    """A platform config, or a single collection config (recognised by its `cap` field)."""
+def load_any_config(path: str | Path, catalogue: str | Path | None = None) -> LoadedPlatform:
+    """A platform config, or a single collection config (recognised by its `cap` field).
+
+    `catalogue` (`ape run deploy --catalogue`) is published and its URIs set on the collection: the
+    single collection, or the only collection of a platform config."""
     path = Path(path)
     data = _read_yaml(path)
     if isinstance(data, dict) and "cap" in data:
@@ -196,5 +199,17 @@ def load_any_config(path: str | Path) -> LoadedPlatform:
             collection = load_collection_config(path)
         except CollectionConfigError as exc:
             raise PlatformConfigError(str(path), [("", line) for line in str(exc).splitlines()]) from None
-        return LoadedPlatform(path, PlatformConfig(), [(path.stem, collection, None)])
-    return load_platform_config(path)
+        platform = LoadedPlatform(path, PlatformConfig(), [(path.stem, collection, None)])
+    else:
+        platform = load_platform_config(path)
+    if catalogue is not None:
+        catalogue = Path(catalogue)
+        if not catalogue.is_file():
+            raise PlatformConfigError(str(path), [("--catalogue", f"{catalogue} does not exist")])
+        if len(platform.collections) != 1:
+            raise PlatformConfigError(str(path), [("--catalogue", f"the config has {len(platform.collections)} "
+                                                   "collections; name each one's catalogue in platform.yaml "
+                                                   "(collections[i].catalogue) instead")])
+        slug, collection, _ = platform.collections[0]
+        platform.collections[0] = (slug, collection, catalogue)
+    return platform

@@ -44,8 +44,8 @@ def publish_catalogues(platform: LoadedPlatform, backend: str | None) -> dict[st
 def deploy_platform(config_path: str | Path, *, project: Any, provider: Any, deployer: Any,
                     out_dir: str | Path = "deployments", admin: str | None = None, dry_run: bool = False,
                     on_step: Callable[[StepResult], None] | None = None, export_verify: bool = True,
-                    fail_after: int | None = None) -> Outcome:
-    platform = load_any_config(config_path)  # raises before anything is sent
+                    fail_after: int | None = None, catalogue: str | Path | None = None) -> Outcome:
+    platform = load_any_config(config_path, catalogue)  # raises before anything is sent
     admin = admin or platform.config.admin
     manifest = Manifest.load(out_dir, int(provider.chain_id))
     backend = "local" if dry_run else platform.config.ipfs_backend
