@@ -49,6 +49,7 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 	@$@ --version | grep -q "Version: $(SOLC_VERSION)+commit" || { echo "solc adapter does not report $(SOLC_VERSION)"; exit 1; }
 
 demo: setup
+	rm -rf contracts/.cache
 	$(APE) run demo --verbosity WARNING
 
 # Three sessions. The deploy and fork suites drive the deploy engine against chains whose history
@@ -56,12 +57,20 @@ demo: setup
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
 # points Ape at upstream and fork anvils of its own.
+#
+# Ape copies dependency sources into contracts/.cache while compiling; a later process that finds
+# that folder but a build made without it sees no project contracts at all. It is a scratch copy
+# (node_modules holds the real sources), so it is removed before each session.
 test: setup
+	rm -rf contracts/.cache
 	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork $(PYTEST_ARGS)
+	rm -rf contracts/.cache
 	$(APE) test tests/deploy $(PYTEST_ARGS)
+	rm -rf contracts/.cache
 	$(APE) test tests/fork $(PYTEST_ARGS)
 
 bench: setup
+	rm -rf contracts/.cache
 	$(APE) run bench --verbosity WARNING
 
 clean:
