@@ -31,8 +31,9 @@ from typing import Any
 from gaoling.deploy.engine import DEPENDENCY_CACHE, compiler_info, project_remappings
 from gaoling.deploy.manifest import Manifest, atomic_write_json
 
-_IMPORT = re.compile(r"""^\s*import\s+(?:[^;]*?\bfrom\s+)?["']([^"']+)["']""", re.MULTILINE)
+#: The solc the project compiles with (the npm build behind py-solc-x's name, see the Makefile).
 DEFAULT_SOLC = Path(__file__).resolve().parents[2] / "tools" / "solc-adapter.cjs"
+_IMPORT = re.compile(r"""^\s*import\s+(?:[^;]*?\bfrom\s+)?["']([^"']+)["']""", re.MULTILINE)
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
@@ -59,7 +60,7 @@ def _read(project: Any, source_id: str, roots: dict[str, Path]) -> str:
     else:
         path = Path(project.path) / source_id
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")  # byte for byte: no newline translation
     except OSError as exc:
         raise VerifyInputError(f"{source_id}: cannot read {path} ({exc.strerror or exc}); run `npm ci`") from None
 
