@@ -31,12 +31,11 @@ console = Console()
 
 def _vouchers(address: str) -> Any:
     try:
-        address = vchain.address_arg(address, "--vouchers")
+        return vchain.open_vouchers(project, chain.provider, address)
     except VoucherInputError as exc:
         raise click.BadParameter(str(exc)) from None
-    if not chain.provider.get_code(address):
-        raise click.ClickException(f"no contract at {address}; check --vouchers and --network")
-    return project.GaolingVouchers.at(address)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _table(views: list[vchain.VoucherView], title: str) -> None:

@@ -245,3 +245,12 @@ def mark_shipped(vouchers: Any, token_id: int, tracking_commitment: Any, sender:
 def refund(vouchers: Any, token_id: int, sender: Any, **tx: Any) -> Any:
     require_status(read(vouchers, token_id), Status.FAILED, action="refund")
     return vouchers.refund(token_id, sender=sender, **tx)
+
+
+def open_vouchers(project: Any, provider: Any, address: Any, option: str = "--vouchers") -> Any:
+    """The GaolingVouchers at `address`, for the commands. A malformed address raises
+    VoucherInputError; an address without code raises LookupError. Both messages name `option`."""
+    address = address_arg(address, option)
+    if not provider.get_code(address):
+        raise LookupError(f"no contract at {address}; check {option} and --network")
+    return project.GaolingVouchers.at(address)
