@@ -1,0 +1,1 @@
+"""Test support shared by several suites (real servers started for tests)."""
