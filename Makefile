@@ -52,7 +52,7 @@ demo: setup
 	rm -rf contracts/.cache
 	$(APE) run demo --verbosity WARNING
 
-# Three sessions. The deploy and fork suites drive the deploy engine against chains whose history
+# Four sessions (the metadata suite, like the deploy suite, drives the deploy engine). The deploy and fork suites drive the deploy engine against chains whose history
 # other suites have rewritten with snapshot reverts (same deployer, same nonces, so the same
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
@@ -63,11 +63,13 @@ demo: setup
 # (node_modules holds the real sources), so it is removed before each session.
 test: setup
 	rm -rf contracts/.cache
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/metadata $(PYTEST_ARGS)
 	rm -rf contracts/.cache
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	rm -rf contracts/.cache
 	$(APE) test tests/fork $(PYTEST_ARGS)
+	rm -rf contracts/.cache
+	$(APE) test tests/metadata $(PYTEST_ARGS)
 
 bench: setup
 	rm -rf contracts/.cache
