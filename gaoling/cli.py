@@ -128,6 +128,11 @@ class _Guarded:
     def invoke(self, ctx: click.Context) -> Any:
         journal.reset()
         try:
+            account = ctx.params.get("account")
+            if account is not None:
+                from gaoling.signing import unattended
+
+                unattended(account)
             return super().invoke(ctx)  # type: ignore[misc]
         except KeyboardInterrupt:
             _interrupted()
@@ -298,6 +303,7 @@ class Deployment:
         if not _looks_like(self.provider, address, k.contract_type):
             raise UserError(f"the contract at {source} is not a {k.contract_type}", k.option,
                             f"give the {k.contract_type} address (see {self.path})")
+        reverts.remember(address, k.contract_type)
         return getattr(self.project, k.contract_type).at(address)
 
 

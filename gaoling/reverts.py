@@ -428,16 +428,17 @@ def decode_revert(data: Any, contract: str | None = None, *, build: str | Path |
     raw = _as_bytes(data)
     table = _load(build)
     called = contract or "the contract"
+    called_cap = called[:1].upper() + called[1:] if called.startswith("the ") else called
     if not raw:
         return DecodedRevert("EmptyRevert", {}, called,
-                             f"{called} reverted without a reason (out of gas, a call to an address without code, "
+                             f"{called_cap} reverted without a reason (out of gas, a call to an address without code, "
                              "or a bare revert).",
                              f"{called} 无原因地回滚（燃料不足、调用了无代码的地址或空的 revert）。", data=raw)
     selector = "0x" + raw[:4].hex()
     info = table.errors.get(selector)
     if info is None or len(raw) < 4:
         return DecodedRevert("UnknownError", {"data": raw}, called,
-                             f"{called} reverted with data 0x{raw.hex()} that matches no Gaoling contract's error.",
+                             f"{called_cap} reverted with data 0x{raw.hex()} that matches no Gaoling contract's error.",
                              f"{called} 回滚，数据 0x{raw.hex()} 不对应任何 Gaoling 合约错误。",
                              selector=selector, shown={"data": "0x" + raw.hex()}, data=raw)
     types = [i["type"] for i in info.inputs]
@@ -525,11 +526,31 @@ def is_revert(exc: BaseException) -> bool:
     return isinstance(exc, (ContractLogicError, Web3LogicError))
 
 
+_KNOWN_ADDRESSES: dict[str, str] = {}
+
+
+def remember(address: str, contract_name: str) -> None:
+    """Names the contract at `address`, so that its reverts say "GaolingVouchers", not an address."""
+    _KNOWN_ADDRESSES[str(address).lower()] = contract_name
+
+
 def _contract_label(exc: BaseException, contract: str | None) -> str | None:
     if contract:
         return contract
     address = getattr(exc, "contract_address", None) or getattr(getattr(exc, "txn", None), "receiver", None)
-    return f"the contract at {address}" if address else None
+    if not address:
+        return None
+    if str(address).lower() in _KNOWN_ADDRESSES:
+        return _KNOWN_ADDRESSES[str(address).lower()]
+    try:  # the compiled type Ape knows for the address, when it knows one
+        from ape import chain
+
+        contract_type = chain.contracts.get(address)
+        if contract_type is not None and contract_type.name:
+            return str(contract_type.name)
+    except Exception:  # noqa: BLE001 - no provider or no cache: the address alone still says where
+        pass
+    return f"the contract at {address}"
 
 
 def decode_exception(exc: BaseException, contract: str | None = None, *,

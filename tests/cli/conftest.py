@@ -55,22 +55,46 @@ def manifest(world, chain, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def ape_run(chain, manifest):
-    """`ape_run("coupons", "exchange", ...)`: runs the real command, connected to this anvil, with
-    the module's manifest; returns exit code, stdout and stderr."""
-    uri = chain.provider.uri
+class ApeRun:
+    """`ape_run("coupons", "exchange", ...)` runs the real command, connected to this anvil, with the
+    module's manifest, and returns exit code, stdout and stderr. `ape_run.all([...])` starts several
+    independent commands at once (each spends most of its few seconds starting Python and Ape)."""
 
-    def run(*args: str, deployment: Path | None = manifest, env: dict | None = None, timeout: int = 120,
-            stdin: str | None = None) -> Result:
-        command = [APE, "run", *args, "--network", uri]
+    def __init__(self, uri: str, manifest: Path) -> None:
+        self.uri = uri
+        self.manifest = manifest
+
+    def _command(self, args: tuple[str, ...], deployment: Path | None | str = "default",
+                 env: dict | None = None) -> tuple[list[str], dict]:
+        command = [APE, "run", *args, "--network", self.uri]
+        deployment = self.manifest if deployment == "default" else deployment
         if deployment is not None:
             command += ["--deployment", str(deployment)]
+        return command, {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+
+    def __call__(self, *args: str, deployment: Path | None | str = "default", env: dict | None = None,
+                 timeout: int = 180, stdin: str | None = None) -> Result:
+        command, full_env = self._command(args, deployment, env)
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, input=stdin,
-                              env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})})
+                              env=full_env)
         return Result(done.returncode, done.stdout, done.stderr)
 
-    return run
+    def all(self, calls: list[tuple[str, ...]], env: dict | None = None, timeout: int = 240) -> list[Result]:
+        procs = []
+        for args in calls:
+            command, full_env = self._command(args, env=env)
+            procs.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True, env=full_env))
+        results = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=timeout)
+            results.append(Result(proc.returncode, out, err))
+        return results
+
+
+@pytest.fixture(scope="module")
+def ape_run(chain, manifest) -> ApeRun:
+    return ApeRun(chain.provider.uri, manifest)
 
 
 def assert_clean_error(result: Result, code: int, *needles: str) -> None:
