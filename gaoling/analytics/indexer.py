@@ -192,6 +192,10 @@ class Indexer:
                             .where(schema.contracts.c.chain_id == self.chain_id))
         return {a: n for a, n in rows if a in self.sources}
 
+    def cursors_all(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return self.cursors(conn)
+
     # ------------------------------------------------------------ reorgs
     def check_reorg(self) -> tuple[int, int] | None:
         """Compares recorded hashes with the chain, newest first; rolls back to the common ancestor.
