@@ -86,6 +86,18 @@ def _is_dir(svc: Any, c: bytes) -> bool:
     return fs.type in (1, 5)
 
 
+MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"),
+         (b"RIFF", "image/webp"), (b"<svg", "image/svg+xml"), (b"<?xml", "image/svg+xml"))
+
+
+def sniff(data: bytes) -> str:
+    """Content type of a file published without an extension (token metadata, bare image CIDs)."""
+    for magic, media in MAGIC:
+        if data.startswith(magic):
+            return media
+    return "application/json" if data.lstrip()[:1] in (b"{", b"[") else "application/octet-stream"
+
+
 def rewrite_ipfs(value: Any, base: str) -> Any:
     """ipfs://<cid>/<path> -> <base>/ipfs/<cid>/<path>, recursively in JSON values."""
     if isinstance(value, str) and value.startswith("ipfs://"):
@@ -122,7 +134,9 @@ def get_ipfs(cid: str, request: Request, path: str = "",
     target = _resolve(svc, cid, path)
     target_s = cids.to_str(target)
     headers = {"Cache-Control": IMMUTABLE, "X-Ipfs-Path": f"/ipfs/{cid}/{path}".rstrip("/"),
-               "X-Ipfs-Roots": target_s, "X-Content-Type-Options": "nosniff", "Vary": "Accept"}
+               "X-Ipfs-Roots": target_s, "X-Content-Type-Options": "nosniff", "Vary": "Accept",
+               # published SVG or HTML must never run script on the service's origin
+               "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"}
     if wanted == "raw":
         return Response(svc.ipfs_store.get(target), media_type=RAW,
                         headers={**headers, "ETag": f'"{target_s}.raw"',
@@ -139,7 +153,7 @@ def get_ipfs(cid: str, request: Request, path: str = "",
     name = path.rsplit("/", 1)[-1]
     media = mimetypes.guess_type(name)[0] if "." in name else None
     if media is None:
-        media = "application/json" if data[:1] in (b"{", b"[") else "application/octet-stream"
+        media = sniff(data)
     if rewrite == "ipfs" and media == "application/json":
         try:
             data = json.dumps(rewrite_ipfs(json.loads(data), str(request.base_url).rstrip("/")),
