@@ -3,7 +3,7 @@
 Deploys are estimated by the node (`eth_estimateGas` on the creation transaction, with the
 deployer standing in for addresses that do not exist yet). A call to a contract that is not
 deployed yet cannot be estimated by any node, so it counts a flat `CALL_ESTIMATE` and is marked
-approximate.
+approximate; so does a constructor that rejects the stand-in addresses (`DEPLOY_ESTIMATE`).
 
 An estimate that fails for any other reason (the node rejects the creation transaction, a call on
 a deployed contract reverts, the project has no such contract) is not guessed: it is reported
@@ -17,10 +17,11 @@ from typing import Any
 
 from gaoling.deploy.engine import instance
 from gaoling.deploy.manifest import Manifest
-from gaoling.deploy.plan import Step, resolve
+from gaoling.deploy.plan import Step, _refs, resolve
 from gaoling.deploy.roles import missing_role
 
 CALL_ESTIMATE = 80_000
+DEPLOY_ESTIMATE = 3_000_000  # only for a constructor that checks contracts not deployed yet
 
 
 @dataclass
@@ -57,7 +58,13 @@ def estimate_plan(project: Any, provider: Any, deployer: Any, manifest: Manifest
             txn.sender = deployer.address
             out.append(Estimate(step, int(provider.estimate_gas_cost(txn)), True, False))
         except Exception as exc:  # noqa: BLE001 - any failure is reported, never replaced by a guess
-            out.append(Estimate(step, 0, False, False, error=_reason(exc)))
+            waits_for = [r for r in _refs(step.args) if r not in addresses]
+            if step.is_deploy and waits_for and hasattr(project, step.contract):
+                # e.g. the voucher constructor checks that the certificate it names has code: with a
+                # stand-in address no node can estimate it. A marked guess, as for calls.
+                out.append(Estimate(step, DEPLOY_ESTIMATE, False, False))
+            else:
+                out.append(Estimate(step, 0, False, False, error=_reason(exc)))
     return out
 
 
