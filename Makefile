@@ -29,6 +29,7 @@ help:
 	@echo "make clean  remove build output and local chain data (keeps .venv and node_modules)"
 
 setup: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+	@$(PYTHON) -c "from gaoling.dependency_links import link_dependency_sources as l; l()"
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -49,7 +50,6 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 	@$@ --version | grep -q "Version: $(SOLC_VERSION)+commit" || { echo "solc adapter does not report $(SOLC_VERSION)"; exit 1; }
 
 demo: setup
-	rm -rf contracts/.cache
 	$(APE) run demo --verbosity WARNING
 
 # Three sessions. The deploy and fork suites drive the deploy engine against chains whose history
@@ -58,19 +58,14 @@ demo: setup
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
 # points Ape at upstream and fork anvils of its own.
 #
-# Ape copies dependency sources into contracts/.cache while compiling; a later process that finds
-# that folder but a build made without it sees no project contracts at all. It is a scratch copy
-# (node_modules holds the real sources), so it is removed before each session.
+# contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
+# remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	rm -rf contracts/.cache
 	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork $(PYTEST_ARGS)
-	rm -rf contracts/.cache
 	$(APE) test tests/deploy $(PYTEST_ARGS)
-	rm -rf contracts/.cache
 	$(APE) test tests/fork $(PYTEST_ARGS)
 
 bench: setup
-	rm -rf contracts/.cache
 	$(APE) run bench --verbosity WARNING
 
 clean:
