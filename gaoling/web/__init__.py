@@ -6,6 +6,6 @@ catalogue per language), static CSS, and a small browser bundle (viem, built by 
 a standalone app around it for tests and demos. See docs/collectors.md.
 """
 
-from gaoling.web.router import WebSettings, create_router, mount
+from gaoling.web.pages import WebSettings, mount, router
 
-__all__ = ["WebSettings", "create_router", "mount"]
+__all__ = ["WebSettings", "mount", "router"]

@@ -9,7 +9,7 @@ import sys
 
 from fastapi import FastAPI
 
-from gaoling.web.router import WebSettings, mount
+from gaoling.web.pages import WebSettings, mount
 
 
 def create_app(settings: WebSettings) -> FastAPI:

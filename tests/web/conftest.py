@@ -8,6 +8,7 @@ tests/web/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -19,8 +20,6 @@ import uvicorn
 import yaml
 
 from gaoling.deploy import deploy_platform
-from gaoling.web.app import create_app
-from gaoling.web.router import WebSettings
 from tests.web.wallet import TestWallet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +31,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # The test platform is the sample one with a small cap, so that a collection can sell out.
 TEST_CAP = 8
+RELAYER = "TEST::5"    # pays relay gas
+ATTESTER = "TEST::8"   # the quiz attester named in metadata/platform.yaml
 
 
 def _free_port() -> int:
@@ -53,7 +54,15 @@ def platform_config(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def deployment(project, chain, accounts, platform_config, tmp_path_factory):
+def ipfs_store(tmp_path_factory) -> Path:
+    """The local IPFS store the deploy publishes the catalogue to and the service's gateway reads."""
+    store = tmp_path_factory.mktemp("ipfs")
+    os.environ["GAOLING_IPFS_STORE"] = str(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def deployment(project, chain, accounts, platform_config, ipfs_store, tmp_path_factory):
     """The whole platform, deployed by the production deploy engine."""
     out = tmp_path_factory.mktemp("deployments")
     deploy_platform(platform_config, project=project, provider=chain.provider, deployer=accounts[0],
@@ -68,12 +77,29 @@ def contracts(deployment):
     return json.loads(deployment.read_text())["contracts"]
 
 
-@pytest.fixture(scope="session")
-def server(deployment, platform_config, chain):
-    """The page under uvicorn on a loopback port; yields its base URL."""
-    settings = WebSettings.from_manifest(deployment, chain.provider.uri, platform_config)
+@pytest.fixture
+def service(project, chain, deployment, platform_config, tmp_path):
+    """The platform service's context (relayer included), on a fresh SQLite database per test:
+    the chain goes back to its snapshot after each test, so the service's state does too."""
+    from gaoling.service import ServiceConfig, build_context
+
+    config = ServiceConfig(deployment=deployment, database_url=f"sqlite:///{tmp_path / 'gaoling.sqlite3'}",
+                           relayer_account=RELAYER, attester_account=ATTESTER, batch_size=10, batch_seconds=0.2,
+                           poll_seconds=0.1, rate_per_address=100, rate_per_ip=10_000)
+    svc = build_context(config, project, chain.provider, platform_config=platform_config)
+    yield svc
+    svc.engine.dispose()
+
+
+@pytest.fixture
+def server(service):
+    """The service's app, with the page mounted by the service itself, under uvicorn on loopback, and
+    its relayer running; yields the base URL."""
+    from gaoling.service import create_app, start_relayer
+
+    thread_relayer, stop_relayer = start_relayer(service)
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -84,7 +110,9 @@ def server(deployment, platform_config, chain):
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
+    stop_relayer.set()
     thread.join(timeout=10)
+    thread_relayer.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gaoling.web.i18n import DEFAULT_LANG, LANGS, translator
@@ -45,6 +44,7 @@ class WebSettings:
     api_base: str = "/api/v1"
     ipfs_gateway: str = "/ipfs"
     eip3085: dict[str, Any] | None = None          # the service's own chain parameters, when it has them
+    public_rpc: bool = True                        # False: rpc_url is the service's own node (dev chains)
 
     @classmethod
     def from_manifest(cls, manifest_path: str | Path, rpc_url: str, platform: str | Path | None = None,
@@ -62,6 +62,18 @@ class WebSettings:
         blocks = [int(s["block"]) for s in data.get("steps", {}).values() if isinstance(s, dict) and s.get("block")]
         return cls(chain_id=int(data["chain_id"]), rpc_url=rpc_url, contracts=dict(data["contracts"]),
                    pieces=pieces, from_block=min(blocks) if blocks else 0, **extra)
+
+    @classmethod
+    def from_service(cls, svc: Any) -> "WebSettings":
+        """From the platform service's context: its deployment, its advertised RPC URL (else the
+        node it is connected to), and the catalogue pieces it publishes through its gateway."""
+        contracts = {c: str(i.address) for c, i in svc.platform.contracts.items()}
+        pieces: dict[str, list[int]] = {}
+        for slug, edition in svc.platform.editions().items():
+            pieces[slug] = _published_pieces(svc, edition.baseURI())
+        rpc = svc.config.rpc_url or str(getattr(svc.provider, "uri", "") or "")
+        return cls(chain_id=int(svc.platform.chain_id), rpc_url=rpc, contracts=contracts, pieces=pieces,
+                   public_rpc=bool(svc.config.rpc_url))
 
     def chain_parameters(self) -> dict[str, Any]:
         """EIP-3085 `wallet_addEthereumChain` parameters."""
@@ -106,6 +118,21 @@ class WebSettings:
                 "frame-ancestors 'none'; object-src 'none'")
 
 
+def _published_pieces(svc: Any, base_uri: str) -> list[int]:
+    """Token ids with metadata in the published catalogue directory (ipfs://<dir>/<id>)."""
+    if not base_uri.startswith("ipfs://") or svc.ipfs_store is None:
+        return []
+    from gaoling.ipfs import cid as cids
+    from gaoling.ipfs.blockstore import list_directory
+
+    root = base_uri[len("ipfs://"):].strip("/").split("/")[0]
+    try:
+        names = list_directory(svc.ipfs_store, cids.parse(root))
+    except Exception:  # not published here: the gallery shows the collection without pieces
+        return []
+    return sorted(int(n) for n in names if n.isdigit())
+
+
 def _security_headers(settings: WebSettings) -> dict[str, str]:
     return {
         "Content-Security-Policy": settings.csp(),
@@ -124,65 +151,91 @@ def _lang(request: Request) -> str:
     return cookie if cookie in LANGS else DEFAULT_LANG
 
 
-def create_router(settings: WebSettings) -> APIRouter:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    router = APIRouter(include_in_schema=False)
-    headers = _security_headers(settings)
+def settings_of(request: Request) -> WebSettings:
+    """The page's settings for the app serving this request: set by `mount`, or derived once from
+    the platform service's context (`app.state.svc`) when the service includes `router` itself."""
+    state = request.app.state
+    settings = getattr(state, "web_settings", None)
+    if settings is None:
+        svc = getattr(state, "svc", None)
+        if svc is None:
+            raise HTTPException(500, "the collector page is mounted without settings or a platform service")
+        settings = state.web_settings = WebSettings.from_service(svc)
+    return settings
 
-    def render(request: Request, page: str, **context: Any) -> HTMLResponse:
-        lang = _lang(request)
-        other = "en" if lang == "zh-CN" else "zh-CN"
-        query = dict(request.query_params)
-        query["lang"] = other
-        switch = request.url.path + "?" + "&".join(f"{k}={v}" for k, v in query.items() if k in ("lang", "ref"))
-        html = env.get_template(f"{page}.html").render(
-            t=translator(lang), lang=lang, other_lang=other, switch_url=switch, page=page, nav=NAV, **context)
-        response = HTMLResponse(html, headers=headers)
-        if request.query_params.get("lang") in LANGS:
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
-        return response
 
-    @router.get("/", response_class=HTMLResponse)
-    def gallery(request: Request):
-        return render(request, "gallery", editions=settings.page_config()["editions"])
+_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+router = APIRouter(include_in_schema=False)
+STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
-    @router.get("/mint/{collection}", response_class=HTMLResponse)
-    def mint(request: Request, collection: str):
-        if collection not in {e["key"] for e in settings.page_config()["editions"]}:
-            raise HTTPException(404, f"no collection {collection!r} on this platform")
-        return render(request, "mint", collection=collection)
 
-    @router.get("/piece/{collection}/{token_id}", response_class=HTMLResponse)
-    def piece(request: Request, collection: str, token_id: int):
-        return render(request, "piece", collection=collection, token_id=token_id)
+def _render(request: Request, page: str, **context: Any) -> HTMLResponse:
+    settings = settings_of(request)
+    lang = _lang(request)
+    other = "en" if lang == "zh-CN" else "zh-CN"
+    query = {k: v for k, v in request.query_params.items() if k == "ref"}
+    query["lang"] = other
+    switch = request.url.path + "?" + urlencode(query)
+    html = _env.get_template(f"{page}.html").render(
+        t=translator(lang), lang=lang, other_lang=other, switch_url=switch, page=page, nav=NAV,
+        editions=settings.page_config()["editions"], **context)
+    response = HTMLResponse(html, headers=_security_headers(settings))
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
 
-    @router.get("/auction/{auction_id}", response_class=HTMLResponse)
-    def auction(request: Request, auction_id: int):
-        return render(request, "auction", auction_id=auction_id)
 
-    for name in ("me", "checkin", "quiz", "coupons", "custom", "staff"):
-        router.add_api_route(f"/{name}", (lambda n: lambda request: render(request, n))(name),
-                             methods=["GET"], response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse)
+def gallery(request: Request):
+    return _render(request, "gallery")
 
-    @router.get("/web/config.json")
-    def config() -> JSONResponse:
-        return JSONResponse(settings.page_config(), headers=headers)
 
-    return router
+@router.get("/mint/{collection}", response_class=HTMLResponse)
+def mint(request: Request, collection: str):
+    if collection not in {e["key"] for e in settings_of(request).page_config()["editions"]}:
+        raise HTTPException(404, f"no collection {collection!r} on this platform")
+    return _render(request, "mint", collection=collection)
+
+
+@router.get("/piece/{collection}/{token_id}", response_class=HTMLResponse)
+def piece(request: Request, collection: str, token_id: int):
+    return _render(request, "piece", collection=collection, token_id=token_id)
+
+
+@router.get("/auction/{auction_id}", response_class=HTMLResponse)
+def auction(request: Request, auction_id: int):
+    return _render(request, "auction", auction_id=auction_id)
+
+
+def _simple(name: str):
+    def page(request: Request) -> HTMLResponse:
+        return _render(request, name)
+    page.__name__ = f"page_{name}"
+    return page
+
+
+for _name in ("me", "checkin", "quiz", "coupons", "custom", "staff"):
+    router.add_api_route(f"/{_name}", _simple(_name), methods=["GET"], response_class=HTMLResponse)
+
+
+@router.get("/web/config.json")
+def config(request: Request) -> JSONResponse:
+    settings = settings_of(request)
+    return JSONResponse(settings.page_config(), headers=_security_headers(settings))
+
+
+@router.get("/static/{name}")
+def static(name: str, request: Request) -> Response:
+    """The bundle and the stylesheet (a fixed list: nothing else under the folder is served)."""
+    if name not in STATIC_FILES or not (STATIC / name).is_file():
+        raise HTTPException(404, f"no static file {name!r}" + ("; run `make web`" if name == "app.js" else ""))
+    headers = _security_headers(settings_of(request))
+    headers["Cache-Control"] = "no-cache"
+    return FileResponse(STATIC / name, media_type=STATIC_FILES[name], headers=headers)
 
 
 def mount(app: FastAPI, settings: WebSettings) -> None:
-    """Adds the page's routes and static files to `app` (the platform service's app)."""
-    app.include_router(create_router(settings))
-    app.mount("/static", StaticFiles(directory=STATIC), name="web-static")
-    headers = _security_headers(settings)
-
-    @app.middleware("http")
-    async def _csp(request: Request, call_next):  # static files get the same policy
-        response: Response = await call_next(request)
-        if request.url.path.startswith("/static/"):
-            for k, v in headers.items():
-                if k != "Cache-Control":
-                    response.headers.setdefault(k, v)
-        return response
+    """Adds the page to `app` with explicit settings (a standalone app, or a service that passes them)."""
+    app.state.web_settings = settings
+    app.include_router(router)
