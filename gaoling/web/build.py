@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,12 +85,24 @@ def _slim(item: dict) -> dict:
     return out
 
 
+def names_used_by_page(src: Path = HERE / "src") -> set[str]:
+    """Every quoted identifier in the browser source: the functions and events the page calls
+    appear there as functionName / eventName strings, so the bundle carries only those ABI items."""
+    found: set[str] = set()
+    for path in src.rglob("*.js"):
+        if "generated" not in path.parts:
+            found |= set(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', path.read_text(encoding="utf-8")))
+    return found
+
+
 def write_generated(build_dir: Path) -> tuple[int, int]:
     contract_types = load_contract_types(build_dir)
+    used = names_used_by_page()
     missing = [n for n in PAGE_CONTRACTS if n not in contract_types]
     if missing:
         raise BuildError(f"not compiled: {', '.join(missing)}; run `ape compile`")
-    abis = {n: [_slim(i) for i in contract_types[n]["abi"] if i.get("type") in ("function", "event")]
+    abis = {n: [_slim(i) for i in contract_types[n]["abi"]
+                if i.get("type") in ("function", "event") and i.get("name") in used]
             for n in PAGE_CONTRACTS}
     errors = error_table(contract_types)
     GENERATED.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ import uvicorn
 import yaml
 
 from gaoling.deploy import deploy_platform
+from tests.web import axe
 from tests.web.wallet import TestWallet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,6 +138,7 @@ def open_wallet(browser, chain, server):
         wallet = TestWallet(chain.provider.uri, account.address, chain.chain_id,
                             current_chain=1 if wrong_chain else 0)
         wallet.attach(context)
+        axe.attach(context)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -158,6 +160,16 @@ def shoot(page, name: str) -> None:
         page.set_viewport_size(viewport)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(size)
+
+
+def warp(chain, seconds: int) -> None:
+    """Moves the chain's clock forward (the page counts from block time) and mines a block."""
+    chain.mine(1, deltatime=seconds)
+
+
+def accessible(page, found: dict) -> None:
+    """Runs axe-core in the page; records serious or critical violations by page name."""
+    found[page.url.split("?")[0]] = axe.serious_violations(page)
 
 
 def goto(page, server: str, path: str) -> None:

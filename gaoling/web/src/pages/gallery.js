@@ -34,7 +34,8 @@ export function pieceCard(config, collection, id, meta, lang) {
 
 async function drawCollection(config, collection, lang, now) {
   const edition = contract("GaolingEdition", collection.address);
-  const [minted, cap, phases] = await Promise.all([read(edition, "totalMinted"), read(edition, "cap"), salePhases(edition)]);
+  const [minted, cap, phases, base] = await Promise.all([read(edition, "totalMinted"), read(edition, "cap"),
+    salePhases(edition), read(edition, "baseURI")]);
   const open = phaseNow(phases, now);
   const soldOut = minted >= cap;
   const section = $(`[data-collection="${CSS.escape(collection.key)}"]`);
@@ -52,7 +53,7 @@ async function drawCollection(config, collection, lang, now) {
     open && !soldOut ? timer : null);
   const list = $(".pieces", section);
   const cards = await Promise.all(collection.pieces.map(async (id) =>
-    pieceCard(config, collection, id, await metadata(config, collection.baseURI ? `${collection.baseURI}${id}` : null), lang)));
+    pieceCard(config, collection, id, await metadata(config, base ? `${base}${id}` : null), lang)));
   replace(list, cards);
   return timer;
 }

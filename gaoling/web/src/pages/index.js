@@ -7,7 +7,9 @@ import checkin from "./checkin.js";
 import coupons from "./coupons.js";
 import custom from "./custom.js";
 import staff from "./staff.js";
+import piece from "./piece.js";
+import quiz from "./quiz.js";
 
 rememberReferrer();
 
-export const PAGES = { gallery, mint, auction, me, checkin, coupons, custom, staff };
+export const PAGES = { gallery, mint, piece, auction, me, checkin, coupons, custom, quiz, staff };
