@@ -125,6 +125,8 @@ contract GaolingVouchers is
     bytes32 public constant FULFILMENT_ROLE = keccak256("FULFILMENT_ROLE");
     /// @notice Pauses buying and redeeming.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Contracts that sold the physical right themselves and grant vouchers for it (the crowdfund).
+    bytes32 public constant GRANTER_ROLE = keccak256("GRANTER_ROLE");
 
     bytes32 private constant _VOUCHER_ORDER_TYPEHASH =
         keccak256("VoucherOrder(address buyer,address collection,uint256 tokenId,uint256 nonce,uint256 expiry)");
@@ -236,6 +238,9 @@ contract GaolingVouchers is
     event BaseURISet(string baseURI);
     /// @notice The points ledger rejected a purchase record; the sale still stands.
     event PurchaseHookFailed(address indexed ledger, address indexed buyer);
+    /// @notice `granter` issued voucher `tokenId` unpaid, its right having been paid for there
+    /// (a crowdfund's physical tier). A `VoucherBought` with price 0 precedes it, as for fiat orders.
+    event VoucherGranted(uint256 indexed tokenId, address indexed granter);
 
     // ---------------------------------------------------------------- construction
 
@@ -339,6 +344,38 @@ contract GaolingVouchers is
                 abi.encode(_VOUCHER_ORDER_TYPEHASH, order.buyer, order.collection, order.tokenId, order.nonce, order.expiry)
             )
         );
+    }
+
+    // ---------------------------------------------------------------- grants (crowdfund)
+
+    /// @notice Issues a voucher for token `sourceTokenId` of `collection` to its owner `to`,
+    /// without payment: the right was paid for elsewhere, in a crowdfund's physical tier. Only
+    /// GRANTER_ROLE. No customizable range and no certificate are needed to receive it (the
+    /// certificate matters when customizing); the token's physical-piece count goes up by one,
+    /// as with a purchase. The price recorded is 0, as for a fiat order, so a refund after a failed
+    /// firing returns the coupon and no ETH (the money went to the campaign's payees). Not
+    /// pausable: a pause of voucher sales must not block the crowdfund's claims. No points here:
+    /// the granter records the purchase.
+    /// @return voucherId The new voucher.
+    function grant(address to, address collection, uint256 sourceTokenId)
+        external
+        onlyRole(GRANTER_ROLE)
+        returns (uint256 voucherId)
+    {
+        address owner;
+        try IERC721(collection).ownerOf(sourceTokenId) returns (address o) {
+            owner = o;
+        } catch {}
+        if (owner != to || to == address(0)) revert VoucherNotTokenOwner(collection, sourceTokenId, to);
+        _piecesUsed[collection][sourceTokenId] += 1;
+        voucherId = ++_lastVoucherId;
+        Voucher storage v = _vouchers[voucherId];
+        v.collection = collection;
+        v.sourceTokenId = sourceTokenId;
+        v.updatedAt = uint40(block.timestamp);
+        _mint(to, voucherId);
+        emit VoucherBought(voucherId, to, collection, sourceTokenId, 0);
+        emit VoucherGranted(voucherId, msg.sender);
     }
 
     // ---------------------------------------------------------------- redemption (holder)

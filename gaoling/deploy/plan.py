@@ -226,8 +226,34 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
     return steps
 
 
+# Platform component -> contract type, for the holders named in platform.yaml `roles`.
+PLATFORM_CONTRACTS = {"artworks": "GaolingArtworks", "auction": "GaolingAuctionHouse",
+                      "certificate": "FiringCertificate", "vouchers": "GaolingVouchers"}
+
+
+def _platform_roles(ctx: PlanContext) -> list[Step]:
+    """platform.yaml `roles`: each named holder is granted its role (the admin then does not get it)."""
+    steps: list[Step] = []
+    for component, roles in ctx.platform.config.roles.items():
+        for role, holders in roles.items():
+            for holder in holders:
+                steps.append(Step(f"roles:{component}:{role}:{holder}", PLATFORM_CONTRACTS[component],
+                                  (Role(role), holder), "grantRole", component, "named in platform.yaml roles"))
+    return steps
+
+
+def named_holders(platform: LoadedPlatform) -> set[tuple[str, str]]:
+    """(contract step id, role) pairs whose holders the configs name: the handover leaves those
+    operational roles with them instead of also giving them to the admin."""
+    out = {(component, role) for component, roles in platform.config.roles.items() for role in roles}
+    for slug, config, _catalogue in platform.collections:
+        out |= {(f"edition:{slug}", EDITION_ROLES[name]) for name in config.role_grants()}
+    return out
+
+
 # Order matters: a component may only Ref steps of components before it.
-COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers]
+COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers,
+                               _platform_roles]
 
 
 def build_plan(ctx: PlanContext, components: list[Component] | None = None) -> list[Step]:
