@@ -18,6 +18,8 @@ from tests.fork.chains import start_anvil, stop
 
 APE = shutil.which("ape") or str(Path(sys.executable).with_name("ape"))
 COLLECTION = ROOT / "metadata" / "collections" / "jingdezhen-blue-and-white.yaml"
+# Off the local dev chain a collection needs real URIs: the deploy publishes this catalogue and sets them.
+CATALOGUE = ROOT / "metadata" / "catalogue" / "catalogue.yaml"
 CHAIN_ID = 777001
 USER_CONFIG = """\
 networks:
@@ -52,12 +54,13 @@ def test_rpc_url_as_network(studio_chain, tmp_path):
     before = _digest(ROOT / "ape-config.yaml")
     env = dict(os.environ, GAOLING_IPFS_STORE=str(tmp_path / "ipfs"))
     args = ["--network", studio_chain, "--account", "TEST::0", "--config", str(COLLECTION),
-            "--out-dir", str(tmp_path)]
+            "--catalogue", str(CATALOGUE), "--out-dir", str(tmp_path)]
     dry = _ape("run", "deploy", *args, "--dry-run", env=env)
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert f"Plan for chain {CHAIN_ID}" in dry.stdout
     real = _ape("run", "deploy", *args, env=env)
     assert real.returncode == 0, real.stdout + real.stderr
+    assert "ape run ipfs pin" in real.stdout + real.stderr  # the local IPFS backend: nobody else can fetch it
     manifest = json.loads((tmp_path / f"{CHAIN_ID}.json").read_text())
     assert manifest["complete"] and manifest["chain_id"] == CHAIN_ID
     listed = _ape("run", "roles", "list", "--network", studio_chain,
@@ -74,7 +77,7 @@ def test_named_network_in_the_user_level_config(studio_chain, tmp_path):
     (data / "ape-config.yaml").write_text(USER_CONFIG.format(chain_id=CHAIN_ID, url=studio_chain))
     env = dict(os.environ, APE_DATA_FOLDER=str(data), GAOLING_IPFS_STORE=str(tmp_path / "ipfs"))
     real = _ape("run", "deploy", "--network", "ethereum:studio-chain:node", "--account", "TEST::0",
-                "--config", str(COLLECTION), "--out-dir", str(tmp_path), env=env)
+                "--config", str(COLLECTION), "--catalogue", str(CATALOGUE), "--out-dir", str(tmp_path), env=env)
     assert real.returncode == 0, real.stdout + real.stderr
     manifest = json.loads((tmp_path / f"{CHAIN_ID}.json").read_text())
     assert manifest["complete"] and list(manifest["contracts"]) == ["edition:jingdezhen-blue-and-white"]
