@@ -17,7 +17,7 @@ from rich.console import Console
 
 from gaoling.config_check import check_file
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 
 @click.command(help="Validate platform, collection, catalogue, quiz-bank and allowlist files offline "
