@@ -20,7 +20,7 @@ from rich.table import Table
 
 from gaoling.deploy import DeployError, PlatformConfigError, deploy_platform
 
-out = Console()
+out = Console(soft_wrap=True)
 
 
 @click.command(cls=ConnectedProviderCommand,
@@ -86,15 +86,11 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         return
 
     manifest = outcome.manifest
-    table = Table(title=f"Deployed on chain {manifest.data['chain_id']}")
-    table.add_column("component")
-    table.add_column("contract")
-    table.add_column("address")
-    table.add_column("block", justify="right")
+    out.print(f"Deployed on chain {manifest.data['chain_id']} (addresses in full):")
+    width = max((len(cid) for cid in manifest.contracts), default=0)
     for cid, address in manifest.contracts.items():
         entry = manifest.steps[cid]
-        table.add_row(cid, entry["contract"], address, str(entry["block"]))
-    out.print(table)
+        out.print(f"  {cid:<{width}}  {address}  {entry['contract']}, block {entry['block']}", highlight=False)
     sent = sum(r.action != "skipped" for r in outcome.results)
     out.print(f"{sent} transaction(s) this run; manifest {manifest.path}")
     if outcome.handover is not None:

@@ -21,7 +21,6 @@ import click
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 from eth_utils import is_address, to_checksum_address
 from rich.console import Console
-from rich.table import Table
 
 from gaoling.deploy.roles import (
     MissingRole,
@@ -37,7 +36,7 @@ from gaoling.deploy.roles import (
     write_safe_batch,
 )
 
-out = Console()
+out = Console(highlight=False, soft_wrap=True)
 
 deployment_option = click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path), default=None,
                                  help="Manifest to read addresses from (default deployments/<chainId>.json).")
@@ -78,16 +77,12 @@ def list_(provider: Any, deployment: Path | None, contract: str | None) -> None:
         opened = [open_component(project, manifest, name) for name in names]
     except LookupError as exc:
         raise click.BadParameter(str(exc), param_hint="--contract / --deployment") from None
-    table = Table(title=f"Roles on chain {provider.chain_id} ({manifest['_path']})")
-    for col in ("contract", "role", "holders"):
-        table.add_column(col)
+    out.print(f"Roles on chain {provider.chain_id} ({manifest['_path']}):")
     for cid, target in opened:
         holders = role_holders(target, provider, deploy_block(manifest, cid))
+        out.print(f"{cid}  {target.address}")
         for role in role_names(target):
-            table.add_row(f"{cid}\n{target.address}" if role == role_names(target)[0] else "", role,
-                          "\n".join(holders.get(role, [])) or "[dim]nobody[/]")
-        table.add_section()
-    out.print(table)
+            out.print(f"  {role:<24} {', '.join(holders.get(role, [])) or 'nobody'}")
 
 
 def _change(method: str, provider: Any, account: Any, deployment: Path | None, contract: str, role: str,
