@@ -28,8 +28,29 @@ help:
 	@echo "make bench  measure gas and throughput against peers, write BENCHMARKS.md"
 	@echo "make clean  remove build output and local chain data (keeps .venv and node_modules)"
 
-setup: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+setup: deps web
+
+# The installs, then the dependency-source links of gaoling/dependency_links.py.
+.PHONY: deps
+deps: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
 	@$(PYTHON) -c "from gaoling.dependency_links import link_dependency_sources as l; l()"
+
+# The collector page's browser bundle: the ABIs and the revert table generated from the compiled
+# contracts, then esbuild (npm). Rebuilt only when a source, a catalogue or a contract changed.
+WEB_BUNDLE  := gaoling/web/static/app.js
+WEB_SOURCES := gaoling/web/build.py $(shell find gaoling/web/src gaoling/web/messages -type f -not -path '*/generated/*' 2>/dev/null) \
+               $(shell find contracts interfaces -name '*.sol' -not -path 'contracts/.cache/*' 2>/dev/null)
+.PHONY: web chromium serve
+web: $(WEB_BUNDLE)
+$(WEB_BUNDLE): $(WEB_SOURCES) | deps
+	$(APE) compile --verbosity WARNING
+	$(PYTHON) -m gaoling.web.build
+
+# Debian's Chromium for the browser tests (never a browser downloaded by Playwright).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium"; exit 1; fi
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	@test -x $(PYTHON) || python3 -m venv $(VENV)

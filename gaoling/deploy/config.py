@@ -54,10 +54,14 @@ class CollectionEntry(_Model):
     catalogue: str | None = Field(None, description="catalogue.yaml to publish; its URIs are set on the edition")
 
 
+# URIs left unset are published by the deploy (gaoling.deploy.metadata); a value given here wins.
+_URI = "unset: the deploy publishes the metadata and sets this URI"
+
+
 class ArtworksSection(_Model):
     name: str = Field("Gaoling Artworks", min_length=1)
     symbol: str = Field("GLA", min_length=1, pattern=r"^\S+$")
-    contract_uri: str = ""
+    contract_uri: str | None = Field(None, description=_URI)
 
 
 class AuctionSection(_Model):
@@ -72,13 +76,14 @@ class PointsSection(_Model):
 
 
 class CouponsSection(_Model):
-    base_uri: str = Field("ipfs://glazes/", min_length=1)
+    base_uri: str | None = Field(None, description=_URI + " (uri(id) = base + id + '.json')")
+    contract_uri: str | None = Field(None, description=_URI)
 
 
 class CertificateSection(_Model):
     attester: Address | None = None
-    base_uri: str = ""
-    contract_uri: str = ""
+    token_uri: str | None = Field(None, description=_URI + " (one JSON shared by every certificate)")
+    contract_uri: str | None = Field(None, description=_URI)
 
 
 def _price_text(value: Any) -> str:
@@ -94,7 +99,8 @@ class VoucherPayee(_Model):
 class VouchersSection(_Model):
     name: str = Field("Gaoling Firing Voucher", min_length=1)
     symbol: str = Field("GLVOUCHER", min_length=1, pattern=r"^\S+$")
-    base_uri: str = Field("ipfs://vouchers/", min_length=1)
+    base_uri: str | None = Field(None, description=_URI + " (tokenURI = base + status + '.json')")
+    contract_uri: str | None = Field(None, description=_URI)
     delivery_timeout_days: int = Field(30, ge=1, le=365, description="days after shipping before delivery is assumed")
     payees: list[VoucherPayee] = Field(min_length=1, description="who receives voucher revenue once pieces are delivered")
     price: Annotated[str, BeforeValidator(_price_text)] = Field(
