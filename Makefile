@@ -73,18 +73,20 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 demo: setup
 	$(APE) run demo --verbosity WARNING
 
-# Three sessions. The deploy and fork suites drive the deploy engine against chains whose history
+# Four sessions. The deploy and fork suites drive the deploy engine against chains whose history
 # other suites have rewritten with snapshot reverts (same deployer, same nonces, so the same
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
-# points Ape at upstream and fork anvils of its own.
+# points Ape at upstream and fork anvils of its own. The journeys (tests/journeys) run the operator's
+# whole path through `ape run ...` on an anvil of their own.
 #
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	$(APE) test tests/fork $(PYTEST_ARGS)
+	$(APE) test tests/journeys $(PYTEST_ARGS)
 
 bench: setup
 	$(APE) run bench --verbosity WARNING
