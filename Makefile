@@ -73,7 +73,8 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 demo: setup
 	$(APE) run demo --verbosity WARNING
 
-# Four sessions. The deploy and fork suites drive the deploy engine against chains whose history
+# Five sessions (the metadata and journey suites drive the deploy engine too). The deploy and fork suites drive
+# the deploy engine against chains whose history
 # other suites have rewritten with snapshot reverts (same deployer, same nonces, so the same
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
@@ -83,9 +84,10 @@ demo: setup
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	$(APE) test tests/fork $(PYTEST_ARGS)
+	$(APE) test tests/metadata $(PYTEST_ARGS)
 	$(APE) test tests/journeys $(PYTEST_ARGS)
 
 bench: setup

@@ -51,6 +51,13 @@ def platform_config(tmp_path_factory) -> Path:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["cap"] = TEST_CAP
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    # The catalogue's sizes must add up to the cap (one metadata file per token): TEST_CAP pieces of 1.
+    catalogue = root / "catalogue" / "catalogue.yaml"
+    doc = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    doc["pieces"] = doc["pieces"][:TEST_CAP]
+    for piece in doc["pieces"]:
+        piece["edition"]["size"] = 1
+    catalogue.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root / "platform.yaml"
 
 
