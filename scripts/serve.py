@@ -50,6 +50,7 @@ def cli(network, deployment, role, host, port, relayer_account, attester_account
     from gaoling.service.chain import DeploymentError
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         config = ServiceConfig.from_env(deployment=deployment, role=role, relayer_account=relayer_account,
                                         attester_account=attester_account, database_url=database_url,
