@@ -55,6 +55,7 @@ export async function send(status, call) {
     const receipt = await wallet.reader().waitForTransactionReceipt({ hash, pollingInterval: 250 });
     if (receipt.status !== "success") throw new Error(t("tx.revertedOnChain"));
     showStep(status, "tx.confirmed", {}, hashLink(hash));
+    wallet.changed(); // the wallet bar re-reads the balance
     return receipt;
   } catch (error) {
     showError(status, error);

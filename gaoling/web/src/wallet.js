@@ -38,6 +38,10 @@ export const onChainOk = () => state.address && state.chainId === expectedChainI
 
 export function subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 function emit() { for (const fn of listeners) fn(state); }
+/** Tells the page something changed on chain for this wallet (after a confirmed transaction). */
+export function changed() { balanceListeners.forEach((fn) => fn(state)); }
+const balanceListeners = new Set();
+export function onBalance(fn) { balanceListeners.add(fn); }
 
 export async function connect(uuid) {
   const entry = wallets().find((w) => w.info.uuid === uuid) || wallets()[0];
