@@ -53,6 +53,7 @@ def cli(network, deployment, demo, role, host, port, relayer_account, attester_a
     from gaoling.service.chain import DeploymentError
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if demo:
         from ape import accounts
 

@@ -22,7 +22,9 @@ never lost. The contract adds its own guard (one check-in per member per day; si
 nonces).
 
 Fault injection for tests: GAOLING_RELAYER_FAULT=after-broadcast kills the process with SIGKILL right
-after the first broadcast, before the receipt is recorded; `before-broadcast` right before it.
+after the first broadcast, once the chain has mined it but before the receipt is recorded;
+`before-broadcast` right before the broadcast; `pause-before-broadcast` waits 3 s there, once (a test
+takes the node away in that window).
 """
 
 from __future__ import annotations
@@ -190,7 +192,7 @@ class Relayer:
             contract, method = self._target(kind)
             txn = getattr(contract, method).as_transaction(
                 *args, sender=self.account, nonce=nonce, gas_limit=gas, max_fee=max_fee, max_priority_fee=tip,
-                required_confirmations=0)
+                required_confirmations=0, chain_id=self.platform.chain_id)
         signed = self.account.sign_transaction(txn)
         if signed is None:
             raise RuntimeError(f"account {self.sender} declined to sign; enable autosign (docs/service.md)")
@@ -244,8 +246,11 @@ class Relayer:
             args = self.call_args(kind, payloads)
             contract, method = self._target(kind)
             try:
-                gas = int(getattr(contract, method).estimate_gas_cost(*args, sender=self.account))
+                gas = int(getattr(contract, method).estimate_gas_cost(*args, sender=self.account,
+                                                                      chain_id=self.platform.chain_id))
             except Exception as exc:
+                if not is_revert(exc):
+                    raise  # the node or the network, not the messages: they stay queued
                 reason = revert_reason(exc)
                 self._settle(conn, [r["id"] for r in keep], REJECTED, reason=f"would revert: {reason}")
                 log.info("batch of %d %s rejected before sending: %s", len(keep), kind, reason)
@@ -271,11 +276,24 @@ class Relayer:
         log.info("batch %d: %d %s message(s), nonce %d, tx %s", batch_id, len(keep), kind, nonce, tx_hash)
         if self.fault == "before-broadcast":
             os.kill(os.getpid(), signal.SIGKILL)
+        if self.fault == "pause-before-broadcast":
+            self.fault = ""
+            time.sleep(3)  # a window for a test to take the node away mid-batch
         self.broadcast(broadcast)
         if self.fault == "after-broadcast":
-            time.sleep(0.2)  # let the node mine it, then die before the receipt is recorded
+            self._await_receipt(tx_hash)  # the chain has it, our records do not: the worst moment
             os.kill(os.getpid(), signal.SIGKILL)
         return True
+
+    def _await_receipt(self, tx_hash: str, timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                if self.w3.eth.get_transaction_receipt(tx_hash) is not None:
+                    return
+            except TransactionNotFound:
+                pass
+            time.sleep(0.05)
 
     def simulate(self, conn: Connection, kind: str, rows: list[Any]) -> list[Any]:
         """Rejects (with the reason) the entries the contract would skip or refuse; returns the rest."""
@@ -300,6 +318,8 @@ class Relayer:
                 try:
                     coupons.exchangeWithSignature.call(*args, sender=self.account)
                 except Exception as exc:
+                    if not is_revert(exc):
+                        raise
                     self._settle(conn, [r["id"]], REJECTED, reason=revert_reason(exc))
                     continue
                 keep.append(r)
@@ -464,6 +484,13 @@ class Relayer:
                 _, raw = self._record_tx(conn, batch_id, signed, max_fee, tip)
             log.warning("nonce gap at %d for %s: filled with a zero-value self-transfer", nonce, self.sender)
             self.broadcast(raw)
+
+
+def is_revert(exc: Exception) -> bool:
+    """True for a contract revert (the message is at fault), False for a node or network failure."""
+    from ape.exceptions import ContractLogicError
+
+    return isinstance(exc, ContractLogicError)
 
 
 def revert_reason(exc: Exception) -> str:
