@@ -36,7 +36,27 @@ def prepare(project: Any, chain: Any, accounts: Any, echo=print) -> Path:
     minted = mint_to_auction(artworks, house, spec, accounts[4].address, ETHER, 24 * 3600, accounts[0])
     echo(f"deployed {len(contracts)} contracts; work #{minted.token_id} listed in auction #{minted.auction_id} "
          f"(reserve 1 ETH); manifest {outcome.manifest.path}")
+    _open_first_sale(project, chain, contracts, echo)
     return outcome.manifest.path
+
+
+def _open_first_sale(project: Any, chain: Any, contracts: dict[str, str], echo=print) -> None:
+    """The sample sale is dated in the future; on this throwaway chain, move the clock to a minute
+    into the first phase so that the page can mint at once (countdowns follow the chain's clock)."""
+    from datetime import datetime, timedelta, timezone
+
+    starts = []
+    for component, address in contracts.items():
+        if component.startswith("edition:"):
+            edition = project.GaolingEdition.at(address)
+            starts += [int(edition.phase(i).start) for i in (0, 1) if int(edition.phase(i).start) > 0]
+    now = chain.pending_timestamp
+    if not starts or min(starts) <= now:
+        return
+    target = min(starts) + 60
+    chain.mine(1, timestamp=target)
+    when = datetime.fromtimestamp(target, timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M CST")
+    echo(f"dev chain clock moved to {when} (the first sale phase of the sample collection is open)")
 
 
 def banner(base_url: str, rpc_url: str, chain_id: int, accounts: Any) -> str:

@@ -257,3 +257,63 @@ def test_other_pages_render_accessibly(open_wallet, server, accounts, path):
     connect(page)
     no_serious_axe(page)
     shoot(page, path.strip("/").replace("/", "-"))
+
+
+@pytest.fixture
+def redeemed_voucher(project, chain, contracts, accounts, sale_times):
+    """A collector who bought 5 pieces (100 purchase points), exchanged a coupon, passed the quiz
+    (attested by the quiz attester), bought a voucher and redeemed it with a shipping commitment:
+    each step through the same domain functions and contract calls the CLI uses. The page's own
+    shipping intake needs the service's endpoint, which is not there yet."""
+    from gaoling import signing
+    from gaoling.quiz.attestation import Attester
+    from gaoling.quiz.certificate import submit
+    from gaoling.voucher.shipping import commit, new_salt
+
+    collector = accounts[3]
+    edition = project.GaolingEdition.at(contracts["edition:jingdezhen-blue-and-white"])
+    coupons = project.GlazeCoupons.at(contracts["coupons"])
+    certificate = project.FiringCertificate.at(contracts["certificate"])
+    vouchers = project.GaolingVouchers.at(contracts["vouchers"])
+    warp(chain, sale_times["public"] - chain.pending_timestamp + 60)
+    edition.mintPublic(5, value=edition.phase(1).price * 5, sender=collector)
+    coupons.exchange(1, 1, sender=collector)
+    attester = Attester(accounts[8], signing.Domain.of(certificate))
+    submit(certificate, attester.sign(collector.address, 1, 5, chain.pending_timestamp), collector)
+    voucher_id = vouchers.totalIssued() + 1
+    price = next(r.price for r in vouchers.ranges(edition) if r.open)
+    vouchers.buy(edition, 1, value=price, sender=collector)
+    details = {"name": "王小明", "phone": "+86 138 0013 8000", "address": "珠山区 1 号", "city": "景德镇"}
+    vouchers.redeem(voucher_id, 1, commit(details, new_salt()), sender=collector)
+    return collector, voucher_id, vouchers
+
+
+def test_staff_fire_and_ship_then_collector_confirms_delivery(open_wallet, server, accounts, redeemed_voucher):
+    collector, voucher_id, vouchers = redeemed_voucher
+    staff, _ = open_wallet(accounts[0], viewport=DESKTOP)
+    goto(staff, server, "/staff")
+    connect(staff)
+    item = f"#queue li[data-voucher='{voucher_id}']"
+    staff.wait_for_selector(f"{item}[data-status='1']")
+    staff.locator(f"{item} button.to-kiln").click()
+    staff.wait_for_selector(f"{item}[data-status='2']", timeout=30_000)
+    staff.fill(f"#photo-{voucher_id}", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku")
+    staff.locator(f"{item} button.fired").click()
+    staff.wait_for_selector(f"{item}[data-status='3']", timeout=30_000)
+    shoot(staff, "staff-queue")
+    staff.fill(f"#tracking-{voucher_id}", "SF1234567890")
+    staff.locator(f"{item} button.shipped").click()
+    staff.wait_for_selector(f"#staff-status[data-state=confirmed]", timeout=30_000)
+    assert vouchers.statusOf(voucher_id) == 4  # shipped
+
+    page, _ = open_wallet(collector)
+    goto(page, server, "/custom")
+    connect(page)
+    mine = f"#vouchers li[data-voucher='{voucher_id}']"
+    page.wait_for_selector(f"{mine}[data-status='4']")
+    assert page.locator(f"{mine} img").count() == 1  # the fired photo
+    page.locator(f"{mine} button.confirm").click()
+    page.wait_for_selector(f"{mine}[data-status='5']", timeout=30_000)
+    assert vouchers.statusOf(voucher_id) == 5  # delivered
+    no_serious_axe(page)
+    shoot(page, "custom-delivered")
