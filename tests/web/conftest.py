@@ -32,6 +32,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # The test platform is the sample one with a small cap, so that a collection can sell out.
 TEST_CAP = 8
+MARKUP_NAME = '<img src=x onerror="document.body.dataset.xss=1">缠枝莲纹碗'
 RELAYER = "TEST::5"    # pays relay gas
 ATTESTER = "TEST::8"   # the quiz attester named in metadata/platform.yaml
 
@@ -57,6 +58,8 @@ def platform_config(tmp_path_factory) -> Path:
     pieces["pieces"] = pieces["pieces"][:TEST_CAP]
     for piece in pieces["pieces"]:
         piece["edition"]["size"] = 1
+    # Metadata is user-supplied: a piece whose name is markup must show as text.
+    pieces["pieces"][0]["name"]["zh-CN"] = MARKUP_NAME
     catalogue.write_text(yaml.safe_dump(pieces, allow_unicode=True), encoding="utf-8")
     return root / "platform.yaml"
 

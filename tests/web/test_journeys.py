@@ -10,7 +10,7 @@ import pytest
 
 from gaoling.artwork import ArtworkSpec, mint_to_auction
 from tests.web import axe
-from tests.web.conftest import DESKTOP, TEST_CAP, connect, goto, shoot, warp
+from tests.web.conftest import DESKTOP, MARKUP_NAME, TEST_CAP, connect, goto, shoot, warp
 
 ETHER = 10**18
 
@@ -38,6 +38,11 @@ def test_connect_on_the_wrong_chain_then_switch(open_wallet, server, accounts, c
     assert page.locator(".collection .minted").get_attribute("data-cap") == str(TEST_CAP)
     page.wait_for_selector(".piece img")
     assert page.locator(".piece img").count() == TEST_CAP  # the catalogue's pieces, through the service's gateway
+    # Metadata text is escaped: the markup in piece 1's name is shown, never parsed.
+    assert MARKUP_NAME in page.inner_text(".piece[data-piece='1'] .name")
+    assert page.locator("img[src=x]").count() == 0 and page.locator("body[data-xss]").count() == 0
+    csp = page.request.get(server + "/").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
     no_serious_axe(page)
     shoot(page, "gallery")
 
