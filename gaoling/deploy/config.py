@@ -52,6 +52,8 @@ class CollectionEntry(_Model):
 
     config: str = Field(description="path of a collection config, relative to platform.yaml")
     catalogue: str | None = Field(None, description="catalogue.yaml to publish; its URIs are set on the edition")
+    max_per_mint: int = Field(20, ge=1, le=100, description="most tokens per mint call or fiat order (bounds "
+                              "the worst first transfer of a batch)")
 
 
 # URIs left unset are published by the deploy (gaoling.deploy.metadata); a value given here wins.
@@ -69,10 +71,25 @@ class AuctionSection(_Model):
     fee_bps: Annotated[int, _uint(0, MAX_FEE_BPS, f"the auction house accepts a platform fee of 0..{MAX_FEE_BPS} "
                                   f"bps (0%..{MAX_FEE_BPS // 100}%, its MAX_FEE_BPS)")] = Field(
         description="platform fee in bps, taken from each settled auction (the contract caps it at 20%)")
+    # Points for auction wins (security review F-01): the platform's own collections (artworks and
+    # every edition above) are registered automatically; list partner collections here.
+    min_recorded_price: str = Field("0.001 ether", description="lowest auction price that earns points")
+    registered_collections: list[Address] = Field(default_factory=list,
+                                                  description="further collections whose auction wins earn points")
+
+    @field_validator("min_recorded_price")
+    @classmethod
+    def _min_price(cls, value: str) -> str:
+        parse_price(value)
+        return value
+
+    def min_recorded_price_wei(self) -> int:
+        return parse_price(self.min_recorded_price)
 
 
 class PointsSection(_Model):
     rules: Rules = Field(default_factory=Rules)
+    purchase_daily_cap: int = Field(500, ge=0, le=2**30 - 1, description="most purchase points per member per CST day")
 
 
 class CouponsSection(_Model):
@@ -102,6 +119,8 @@ class VouchersSection(_Model):
     base_uri: str | None = Field(None, description=_URI + " (tokenURI = base + status + '.json')")
     contract_uri: str | None = Field(None, description=_URI)
     delivery_timeout_days: int = Field(30, ge=1, le=365, description="days after shipping before delivery is assumed")
+    refund_after_days: int = Field(180, ge=30, le=730, description="days without progress after which a holder "
+                                   "may refund a voucher")
     payees: list[VoucherPayee] = Field(min_length=1, description="who receives voucher revenue once pieces are delivered")
     price: Annotated[str, BeforeValidator(_price_text)] = Field(
         description="voucher price for every customizable collection, e.g. '0.1 ether'")
