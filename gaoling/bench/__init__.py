@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-GAS_MODULES = ("edition", "auction", "fan", "quiz", "voucher")
+GAS_MODULES = ("edition", "auction", "fan", "quiz", "voucher", "crowdfund")
 
 
 @dataclass
@@ -58,6 +58,11 @@ TARGETS = [
     Comparison("auction settle (≤ 130,000)", lambda g: g["auction.settle"], None, 130_000),
     Comparison("relayed check-in per user, batch of 100 (≤ 15,000)",
                lambda g: g["points.relay_check_in_per_user_batch_100"], None, 15_000),
+    Comparison("crowdfund pledge (≤ 70,000)", lambda g: g["crowdfund.pledge"], None, 70_000),
+    Comparison("crowdfund withdrawal (≤ 45,000)", lambda g: g["crowdfund.withdraw"], None, 45_000),
+    Comparison("crowdfund refund (≤ 45,000)", lambda g: g["crowdfund.refund"], None, 45_000),
+    Comparison("crowdfund claim of 1 vs edition public mint of 1 (≤ +25,000)",
+               lambda g: g["crowdfund.claim_1"] - g["edition.public_mint_1"], None, 25_000),
 ]
 
 
