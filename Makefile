@@ -75,8 +75,8 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 demo: setup
 	$(APE) run demo --verbosity WARNING
 
-# Five sessions (the metadata and journey suites drive the deploy engine too). The deploy and fork suites drive
-# the deploy engine against chains whose history
+# Six sessions (the metadata and journey suites drive the deploy engine too; analytics plays its own
+# platform history). The deploy and fork suites drive the deploy engine against chains whose history
 # other suites have rewritten with snapshot reverts (same deployer, same nonces, so the same
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
@@ -86,11 +86,12 @@ demo: setup
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	$(APE) test tests/fork $(PYTEST_ARGS)
 	$(APE) test tests/metadata $(PYTEST_ARGS)
 	$(APE) test tests/journeys $(PYTEST_ARGS)
+	$(APE) test tests/analytics $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory chromium
 	$(APE) test tests/web $(PYTEST_ARGS)
 
