@@ -22,6 +22,7 @@ from gaoling.collection.config import (
     format_loc,
     load_collection_config,
 )
+from gaoling.crowdfund.config import CrowdfundSection, check_platform as check_crowdfund
 from gaoling.fan.points import Rules
 from gaoling.inputs import parse_address, parse_price
 
@@ -115,6 +116,7 @@ class PlatformConfig(_Model):
     coupons: CouponsSection | None = None
     certificate: CertificateSection | None = None
     vouchers: VouchersSection | None = None
+    crowdfund: CrowdfundSection | None = None  # gaoling.crowdfund.config
     admin: Address | None = Field(None, description="default handover target when --admin is not given")
 
 
@@ -182,6 +184,8 @@ def load_platform_config(path: str | Path) -> LoadedPlatform:
             if slug not in seen:
                 issues.append((f"vouchers.customizable[{i}]",
                                f"{slug} is not one of the collections listed above ({', '.join(sorted(seen)) or 'none'})"))
+    if config.crowdfund is not None:
+        issues += check_crowdfund(config.crowdfund, {slug: c.cap for slug, c, _ in loaded}, config.vouchers is not None)
     if issues:
         raise PlatformConfigError(str(path), issues)
     return LoadedPlatform(path, config, loaded)
