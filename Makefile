@@ -67,9 +67,9 @@ test: setup
 	rm -rf contracts/.cache
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	rm -rf contracts/.cache
-	$(APE) test tests/fork $(PYTEST_ARGS)
+	$(APE) test tests/fork tests/crowdfund/fork $(PYTEST_ARGS)
 	rm -rf contracts/.cache
-	$(APE) test tests/crowdfund $(PYTEST_ARGS)
+	$(APE) test tests/crowdfund --ignore=tests/crowdfund/fork $(PYTEST_ARGS)
 
 bench: setup
 	rm -rf contracts/.cache
