@@ -28,7 +28,29 @@ help:
 	@echo "make bench  measure gas and throughput against peers, write BENCHMARKS.md"
 	@echo "make clean  remove build output and local chain data (keeps .venv and node_modules)"
 
-setup: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+setup: deps web
+
+# The installs, then the dependency-source links of gaoling/dependency_links.py.
+.PHONY: deps
+deps: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+	@$(PYTHON) -c "from gaoling.dependency_links import link_dependency_sources as l; l()"
+
+# The collector page's browser bundle: the ABIs and the revert table generated from the compiled
+# contracts, then esbuild (npm). Rebuilt only when a source, a catalogue or a contract changed.
+WEB_BUNDLE  := gaoling/web/static/app.js
+WEB_SOURCES := gaoling/web/build.py $(shell find gaoling/web/src gaoling/web/messages -type f -not -path '*/generated/*' 2>/dev/null) \
+               $(shell find contracts interfaces -name '*.sol' -not -path 'contracts/.cache/*' 2>/dev/null)
+.PHONY: web chromium serve
+web: $(WEB_BUNDLE)
+$(WEB_BUNDLE): $(WEB_SOURCES) | deps
+	$(APE) compile --verbosity WARNING
+	$(PYTHON) -m gaoling.web.build
+
+# Debian's Chromium for the browser tests (never a browser downloaded by Playwright).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium"; exit 1; fi
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -49,7 +71,6 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 	@$@ --version | grep -q "Version: $(SOLC_VERSION)+commit" || { echo "solc adapter does not report $(SOLC_VERSION)"; exit 1; }
 
 demo: setup
-	rm -rf contracts/.cache
 	$(APE) run demo --verbosity WARNING
 
 # Three sessions. The deploy and fork suites drive the deploy engine against chains whose history
@@ -58,21 +79,15 @@ demo: setup
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
 # points Ape at upstream and fork anvils of its own.
 #
-# Ape copies dependency sources into contracts/.cache while compiling; a later process that finds
-# that folder but a build made without it sees no project contracts at all. It is a scratch copy
-# (node_modules holds the real sources), so it is removed before each session.
+# contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
+# remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	rm -rf contracts/.cache
 	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/crowdfund $(PYTEST_ARGS)
-	rm -rf contracts/.cache
 	$(APE) test tests/deploy $(PYTEST_ARGS)
-	rm -rf contracts/.cache
 	$(APE) test tests/fork tests/crowdfund/fork $(PYTEST_ARGS)
-	rm -rf contracts/.cache
 	$(APE) test tests/crowdfund --ignore=tests/crowdfund/fork $(PYTEST_ARGS)
 
 bench: setup
-	rm -rf contracts/.cache
 	$(APE) run bench --verbosity WARNING
 
 clean:

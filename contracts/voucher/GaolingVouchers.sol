@@ -5,6 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
+import {IERC7572} from "../../interfaces/IERC7572.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -31,6 +32,10 @@ import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
 ///                               InKiln -> Failed -> InKiln (re-fire) | Refunded
 /// Delivery is confirmed by the holder, or by anyone once `deliveryTimeout` has passed since
 /// shipping. A refund credits the price to the holder (pull payment) and returns the coupon.
+/// A voucher left Issued, Requested, InKiln or Failed for `refundAfter` (default 180 days) without
+/// a status change can be refunded by its holder alone (`refundExpired`, review finding F-10), so
+/// no price stays reserved forever. Redeeming needs a certificate, as buying does (finding F-02):
+/// an unredeemed voucher is transferable, and its new holder must have passed the quiz too.
 /// No personal data is ever passed to this contract: only commitments (hashes).
 /// @dev Money: a voucher price is reserved (not revenue) until its voucher is Delivered, so the
 /// payees can never withdraw what may still be refunded. `_reservedBalance()` is the sum of the
@@ -43,7 +48,17 @@ import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
 ///           (unix s) | [144..151] coupon-restore-pending flag
 ///   slot 3: shipping commitment
 /// Money counters share one slot: [0..127] reserved prices | [128..255] unclaimed refunds.
-contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSplit, SingleUseNonces, IERC5192, IERC4906 {
+contract GaolingVouchers is
+    ERC721,
+    AccessControl,
+    Pausable,
+    EIP712,
+    RevenueSplit,
+    SingleUseNonces,
+    IERC5192,
+    IERC4906,
+    IERC7572
+{
     using Strings for uint256;
 
     // ---------------------------------------------------------------- types
@@ -128,6 +143,10 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     uint256 public constant PURCHASE_HOOK_GAS = 100_000;
     /// @notice Gas forwarded to the coupon restore, which may run the holder's ERC-1155 receiver hook.
     uint256 public constant RESTORE_GAS = 200_000;
+    uint40 public constant MIN_REFUND_AFTER = 30 days;
+    uint40 public constant MAX_REFUND_AFTER = 730 days;
+    /// @notice Default of `refundAfter`.
+    uint40 public constant DEFAULT_REFUND_AFTER = 180 days;
 
     // ---------------------------------------------------------------- storage
 
@@ -143,7 +162,11 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     uint256 private _lastVoucherId;
     uint40 public deliveryTimeout;
     IPurchaseRecorder public pointsLedger;
+    /// @notice Seconds without a status change after which the holder of an Issued, Requested,
+    /// InKiln or Failed voucher may refund it (`refundExpired`). Packed with the two fields above.
+    uint40 public refundAfter;
     string private _baseTokenURI;
+    string private _contractURI;
 
     // ---------------------------------------------------------------- errors
 
@@ -179,6 +202,8 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     error VoucherInvalidRecipient(address recipient);
     error VoucherNoCouponPending(uint256 tokenId);
     error VoucherInsufficientGasForHook();
+    error VoucherRefundNotDue(uint256 tokenId, uint256 dueAt);
+    error VoucherInvalidRefundAfter(uint256 refundAfter);
 
     // ---------------------------------------------------------------- events
 
@@ -222,6 +247,8 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     /// @notice The coupon of refunded voucher `tokenId` was returned to `to`.
     event CouponReturned(uint256 indexed tokenId, address indexed to, uint256 glazeId);
     event DeliveryTimeoutSet(uint256 timeout);
+    /// @notice The holder-initiated refund delay (`refundAfter`) changed.
+    event RefundAfterSet(uint256 refundAfter);
     event PointsLedgerSet(address ledger);
     event BaseURISet(string baseURI);
     /// @notice The points ledger rejected a purchase record; the sale still stands.
@@ -244,6 +271,7 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         certificate = init.certificate;
         coupons = init.coupons;
         _setDeliveryTimeout(init.deliveryTimeout);
+        _setRefundAfter(DEFAULT_REFUND_AFTER);
         _baseTokenURI = init.baseURI;
         _grantRole(DEFAULT_ADMIN_ROLE, init.admin);
         _grantRole(ISSUER_ROLE, init.admin);
@@ -370,8 +398,10 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
 
     /// @notice Redeems voucher `tokenId`: spends one `glazeId` coupon of the caller and records
     /// `shippingCommitment`, a hash of the shipping details kept off chain. The voucher is locked from now on.
+    /// The caller must hold a firing certificate: passing the quiz is a condition of customizing.
     function redeem(uint256 tokenId, uint256 glazeId, bytes32 shippingCommitment) external nonReentrant whenNotPaused {
         if (_ownerOf(tokenId) != msg.sender) revert VoucherNotHolder(tokenId, msg.sender);
+        if (!certificate.hasCertificate(msg.sender)) revert VoucherNoCertificate(msg.sender);
         if (shippingCommitment == bytes32(0)) revert VoucherEmptyCommitment();
         if (glazeId > type(uint32).max || !coupons.glazeExists(glazeId)) revert VoucherUnknownGlaze(glazeId);
         if (IERC1155(address(coupons)).balanceOf(msg.sender, glazeId) == 0) revert VoucherNoCoupon(msg.sender, glazeId);
@@ -460,7 +490,31 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         Voucher storage v = _vouchers[tokenId];
         _move(tokenId, v, Status.Failed, Status.Refunded);
         // The voucher is locked since redemption, so its owner is the holder who redeemed.
-        address holder = _ownerOf(tokenId);
+        _creditRefund(tokenId, v, _ownerOf(tokenId), true);
+    }
+
+    /// @notice Refunds voucher `tokenId` that has been Issued, Requested, InKiln or Failed for
+    /// `refundAfter` seconds without a status change. Only its holder; allowed while paused. The
+    /// price is credited (claim with `claimRefund`), the source token's allowance is returned, and
+    /// a coupon spent on a redemption is restored.
+    function refundExpired(uint256 tokenId) external nonReentrant {
+        if (_ownerOf(tokenId) != msg.sender) revert VoucherNotHolder(tokenId, msg.sender);
+        Voucher storage v = _vouchers[tokenId];
+        Status from = v.status;
+        if (from != Status.Issued && from != Status.Requested && from != Status.InKiln && from != Status.Failed) {
+            revert VoucherIllegalTransition(tokenId, from, Status.Refunded);
+        }
+        uint256 due = uint256(v.updatedAt) + refundAfter;
+        if (block.timestamp < due) revert VoucherRefundNotDue(tokenId, due);
+        _move(tokenId, v, from, Status.Refunded);
+        if (from == Status.Issued) emit Locked(tokenId);
+        _creditRefund(tokenId, v, msg.sender, from != Status.Issued);
+    }
+
+    /// @dev Credits the price of refunded `tokenId` to `holder`, returns the source token's piece
+    /// and, if one was spent, the coupon (gas-capped: a hostile receiver hook parks it for
+    /// `reclaimCoupon` instead of blocking the refund).
+    function _creditRefund(uint256 tokenId, Voucher storage v, address holder, bool restoreCoupon) private {
         uint128 price = v.price;
         _reservedPrices -= price;
         _unclaimedRefunds += price;
@@ -469,6 +523,7 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         _piecesUsed[v.collection][v.sourceTokenId] -= 1;
         uint256 glazeId = v.glazeId;
         emit VoucherRefunded(tokenId, holder, price);
+        if (!restoreCoupon) return;
         // The restore may run the holder's receiver hook: cap its gas and never let it block the refund.
         try coupons.restore{gas: RESTORE_GAS}(holder, glazeId) {
             emit CouponReturned(tokenId, holder, glazeId);
@@ -485,17 +540,30 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         _setDeliveryTimeout(timeout);
     }
 
+    /// @notice Sets how long a voucher may sit without a status change before its holder may
+    /// refund it (30 to 730 days).
+    function setRefundAfter(uint40 seconds_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setRefundAfter(seconds_);
+    }
+
     /// @notice Points purchases at a points ledger, or turns points off with the zero address.
     function setPointsLedger(IPurchaseRecorder ledger) external onlyRole(DEFAULT_ADMIN_ROLE) {
         pointsLedger = ledger;
         emit PointsLedgerSet(address(ledger));
     }
 
-    /// @notice Sets the base of every token URI (`<base><id>/<status>`).
+    /// @notice Sets the base of every token URI (`<base><status name>.json`), e.g. the
+    /// `ipfs://<CID>/` of a directory holding one metadata JSON per status.
     function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _baseTokenURI = baseURI;
         emit BaseURISet(baseURI);
         if (_lastVoucherId != 0) emit BatchMetadataUpdate(1, _lastVoucherId);
+    }
+
+    /// @notice Sets the ERC-7572 collection metadata URI (e.g. `ipfs://<CID of the JSON>`).
+    function setContractURI(string calldata newContractURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _contractURI = newContractURI;
+        emit ContractURIUpdated();
     }
 
     /// @notice Stops buying and redeeming. Lifecycle steps, refunds and withdrawals continue.
@@ -561,10 +629,18 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         return "refunded";
     }
 
-    /// @notice `<baseURI><tokenId>/<status name>`, e.g. `ipfs://.../7/in-kiln`, so each status has its own metadata.
+    /// @notice `<baseURI><status name>.json`, e.g. `ipfs://<CID>/in-kiln.json`: each status has one
+    /// metadata JSON, published once for all vouchers, and every status change emits ERC-4906
+    /// `MetadataUpdate`. Per-voucher facts (source token, glaze, kiln batch) are in `voucher(id)`,
+    /// the fired piece's photo in the `PieceFired` event.
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
         _requireOwned(tokenId);
-        return string.concat(_baseTokenURI, tokenId.toString(), "/", statusName(_vouchers[tokenId].status));
+        return string.concat(_baseTokenURI, statusName(_vouchers[tokenId].status), ".json");
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external view returns (string memory) {
+        return _contractURI;
     }
 
     /// @inheritdoc IERC5192
@@ -661,6 +737,12 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         }
     }
 
+    function _setRefundAfter(uint40 seconds_) private {
+        if (seconds_ < MIN_REFUND_AFTER || seconds_ > MAX_REFUND_AFTER) revert VoucherInvalidRefundAfter(seconds_);
+        refundAfter = seconds_;
+        emit RefundAfterSet(seconds_);
+    }
+
     function _setDeliveryTimeout(uint40 timeout) private {
         if (timeout < MIN_DELIVERY_TIMEOUT || timeout > MAX_DELIVERY_TIMEOUT) revert VoucherInvalidDeliveryTimeout(timeout);
         deliveryTimeout = timeout;
@@ -671,9 +753,5 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
         if (_ownerOf(tokenId) != address(0) && _vouchers[tokenId].status != Status.Issued) revert VoucherLocked(tokenId);
         return super._update(to, tokenId, auth);
-    }
-
-    function _baseURI() internal view override returns (string memory) {
-        return _baseTokenURI;
     }
 }

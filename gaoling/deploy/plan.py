@@ -110,6 +110,11 @@ class PlanContext:
     platform: LoadedPlatform
     deployer: str
     uris: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (base, contract)
+    # published platform metadata, e.g. "coupons.base" (gaoling.deploy.metadata.PublishedMetadata.uris)
+    platform_uris: dict[str, str] = field(default_factory=dict)
+
+    def uri(self, key: str, configured: str | None = None) -> str:
+        return self.platform_uris.get(key) or configured or ""
 
 
 Component = Callable[[PlanContext], list[Step]]
@@ -127,11 +132,14 @@ def _coupons(ctx: PlanContext) -> list[Step]:
     if section is None:
         return []
     glazes = [g.as_tuple() for g in DEFAULT_GLAZES]
-    return [
-        Step("coupons", "GlazeCoupons", (ctx.deployer, Ref("points"), section.base_uri, glazes)),
+    steps = [
+        Step("coupons", "GlazeCoupons", (ctx.deployer, Ref("points"), ctx.uri("coupons.base", section.base_uri), glazes)),
         Step("coupons:spender", "PointsLedger", (Role("SPENDER_ROLE"), Ref("coupons")), "grantRole", "points",
              "coupons spend points"),
     ]
+    if contract := ctx.uri("coupons.contract", section.contract_uri):
+        steps.append(Step("coupons:contract-uri", "GlazeCoupons", (contract,), "setContractURI", "coupons"))
+    return steps
 
 
 def _certificate(ctx: PlanContext) -> list[Step]:
@@ -139,7 +147,8 @@ def _certificate(ctx: PlanContext) -> list[Step]:
     if section is None:
         return []
     return [Step("certificate", "FiringCertificate",
-                 (ctx.deployer, section.attester or ZERO_ADDRESS, section.base_uri, section.contract_uri))]
+                 (ctx.deployer, section.attester or ZERO_ADDRESS, ctx.uri("certificate.token", section.token_uri),
+                  ctx.uri("certificate.contract", section.contract_uri)))]
 
 
 def _artworks_and_auction(ctx: PlanContext) -> list[Step]:
@@ -147,7 +156,8 @@ def _artworks_and_auction(ctx: PlanContext) -> list[Step]:
     steps: list[Step] = []
     if cfg.artworks is not None:
         a = cfg.artworks
-        steps.append(Step("artworks", "GaolingArtworks", (a.name, a.symbol, ctx.deployer, a.contract_uri)))
+        steps.append(Step("artworks", "GaolingArtworks",
+                          (a.name, a.symbol, ctx.deployer, ctx.uri("artworks.contract", a.contract_uri))))
     if cfg.auction is not None:
         steps.append(Step("auction", "GaolingAuctionHouse",
                           (ctx.deployer, cfg.auction.fee_recipient, cfg.auction.fee_bps)))
@@ -191,7 +201,8 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
     section = cfg.vouchers
     if section is None:
         return []
-    init = (section.name, section.symbol, section.base_uri, ctx.deployer, Ref("certificate"), Ref("coupons"),
+    init = (section.name, section.symbol, ctx.uri("vouchers.base", section.base_uri), ctx.deployer,
+            Ref("certificate"), Ref("coupons"),
             [p.address for p in section.payees], [p.bps for p in section.payees],
             section.delivery_timeout_days * 86_400)
     steps = [
@@ -199,6 +210,8 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
         Step("vouchers:redeemer", "GlazeCoupons", (Role("REDEEMER_ROLE"), Ref("vouchers")), "grantRole", "coupons",
              "redemptions consume and restore coupons"),
     ]
+    if contract := ctx.uri("vouchers.contract", section.contract_uri):
+        steps.append(Step("vouchers:contract-uri", "GaolingVouchers", (contract,), "setContractURI", "vouchers"))
     caps = {slug: config.cap for slug, config, _ in ctx.platform.collections}
     for slug in section.customizable:
         steps.append(Step(f"vouchers:range:{slug}", "GaolingVouchers",
@@ -213,6 +226,70 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
     return steps
 
 
+# Platform component -> contract type, for the holders named in platform.yaml `roles`.
+PLATFORM_CONTRACTS = {"artworks": "GaolingArtworks", "auction": "GaolingAuctionHouse",
+                      "certificate": "FiringCertificate", "vouchers": "GaolingVouchers"}
+
+
+def _platform_roles(ctx: PlanContext) -> list[Step]:
+    """platform.yaml `roles`: each named holder is granted its role (the admin then does not get it)."""
+    steps: list[Step] = []
+    for component, roles in ctx.platform.config.roles.items():
+        for role, holders in roles.items():
+            for holder in holders:
+                steps.append(Step(f"roles:{component}:{role}:{holder}", PLATFORM_CONTRACTS[component],
+                                  (Role(role), holder), "grantRole", component, "named in platform.yaml roles"))
+    return steps
+
+
+def named_holders(platform: LoadedPlatform) -> set[tuple[str, str]]:
+    """(contract step id, role) pairs whose holders the configs name: the handover leaves those
+    operational roles with them instead of also giving them to the admin."""
+    out = {(component, role) for component, roles in platform.config.roles.items() for role in roles}
+    for slug, config, _catalogue in platform.collections:
+        out |= {(f"edition:{slug}", EDITION_ROLES[name]) for name in config.role_grants()}
+    return out
+
+
+# Contract defaults of the security-review parameters; a step is planned only for another value.
+DEFAULT_PURCHASE_DAILY_CAP = 500
+DEFAULT_MIN_RECORDED_PRICE = 10**15
+DEFAULT_MAX_PER_MINT = 20
+DEFAULT_REFUND_AFTER_DAYS = 180
+
+
+def _security_review(ctx: PlanContext) -> list[Step]:
+    """Parameters added by the security review (issue 17): which collections' auction wins earn
+    points and from what price (F-01), the daily purchase-point cap (F-01), the batch bound of
+    each edition (F-07) and the voucher refund delay (F-10)."""
+    cfg = ctx.platform.config
+    steps: list[Step] = []
+    if cfg.points is not None and cfg.points.purchase_daily_cap != DEFAULT_PURCHASE_DAILY_CAP:
+        steps.append(Step("points:purchase-cap", "PointsLedger", (cfg.points.purchase_daily_cap,),
+                          "setPurchaseDailyCap", "points"))
+    if cfg.auction is not None and cfg.points is not None:
+        own = (["artworks"] if cfg.artworks is not None else []) + [f"edition:{s}" for s, _, _ in ctx.platform.collections]
+        for sid in own:
+            steps.append(Step(f"auction:register:{sid}", "GaolingAuctionHouse", (Ref(sid), True),
+                              "setCollectionRegistered", "auction", "its auction wins earn points"))
+        for address in cfg.auction.registered_collections:
+            steps.append(Step(f"auction:register:{address}", "GaolingAuctionHouse", (address, True),
+                              "setCollectionRegistered", "auction", "partner collection"))
+        if cfg.auction.min_recorded_price_wei() != DEFAULT_MIN_RECORDED_PRICE:
+            steps.append(Step("auction:min-recorded-price", "GaolingAuctionHouse",
+                              (cfg.auction.min_recorded_price_wei(),), "setMinRecordedPrice", "auction"))
+    entries = {(ctx.platform.source.parent / e.config).resolve().stem: e for e in cfg.collections}
+    for slug, _config, _catalogue in ctx.platform.collections:
+        entry = entries.get(slug)
+        if entry is not None and entry.max_per_mint != DEFAULT_MAX_PER_MINT:
+            steps.append(Step(f"edition:{slug}:max-per-mint", "GaolingEdition", (entry.max_per_mint,),
+                              "setMaxMintQuantity", f"edition:{slug}"))
+    if cfg.vouchers is not None and cfg.vouchers.refund_after_days != DEFAULT_REFUND_AFTER_DAYS:
+        steps.append(Step("vouchers:refund-after", "GaolingVouchers", (cfg.vouchers.refund_after_days * 86_400,),
+                          "setRefundAfter", "vouchers"))
+    return steps
+
+
 def _crowdfund(ctx: PlanContext) -> list[Step]:
     from gaoling.crowdfund.plan import steps  # the crowdfund's own module builds its steps
 
@@ -221,7 +298,7 @@ def _crowdfund(ctx: PlanContext) -> list[Step]:
 
 # Order matters: a component may only Ref steps of components before it.
 COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers,
-                               _crowdfund]
+                               _security_review, _platform_roles, _crowdfund]
 
 
 def build_plan(ctx: PlanContext, components: list[Component] | None = None) -> list[Step]:

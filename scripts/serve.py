@@ -1,0 +1,85 @@
+"""The platform service: HTTP API, gasless relayer, quiz, shipping intake and IPFS gateway.
+
+  ape run serve --network ethereum:local:foundry --deployment deployments/31337.json --relayer TEST::5
+  ape run serve --network ... --deployment deployments/1.json --role api --port 8001
+  ape run serve --network ... --deployment deployments/1.json --role relayer --relayer studio-relayer
+
+See docs/service.md for production (PostgreSQL, several workers, a TLS reverse proxy, keys).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+
+import click
+from ape.cli import ConnectedProviderCommand, network_option
+
+
+@click.command(cls=ConnectedProviderCommand)
+@network_option()
+@click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="deployments/<chainId>.json written by `ape run deploy`.")
+@click.option("--role", type=click.Choice(["all", "api", "relayer"]), default="all", show_default=True,
+              help="api: HTTP only; relayer: the relay worker only; all: both in one process.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--relayer", "relayer_account", envvar="GAOLING_RELAYER_ACCOUNT", default=None, metavar="ALIAS",
+              help="Ape account that pays relay gas (TEST::N on a dev chain). Env: GAOLING_RELAYER_ACCOUNT.")
+@click.option("--attester", "attester_account", envvar="GAOLING_ATTESTER_ACCOUNT", default=None, metavar="ALIAS",
+              help="Ape account with ATTESTER_ROLE for quiz passes. Env: GAOLING_ATTESTER_ACCOUNT.")
+@click.option("--database-url", envvar="GAOLING_DATABASE_URL", default=None,
+              help="State database (default: SQLite in the data directory). Env: GAOLING_DATABASE_URL.")
+@click.option("--platform", "platform_config", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("metadata/platform.yaml"), show_default=True,
+              help="Platform config (for collection allowlists).")
+@click.option("--batch-size", type=click.IntRange(1, 500), default=None, help="Check-ins per relay transaction [50].")
+@click.option("--batch-seconds", type=click.FloatRange(0.01), default=None,
+              help="Send a partial batch once its oldest message waited this long [5].")
+@click.option("--rpc-url", default="", help="Public RPC URL to advertise to wallets (EIP-3085 rpcUrls).")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info", show_default=True)
+def cli(network, deployment, role, host, port, relayer_account, attester_account, database_url, platform_config,
+        batch_size, batch_seconds, rpc_url, log_level):
+    """Run the studio's platform service on the connected network."""
+    from ape import chain, project
+
+    from gaoling.db import DatabaseConfigError
+    from gaoling.service import AccountError, ServiceConfig, build_context, create_app, start_relayer
+    from gaoling.service.chain import DeploymentError
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = ServiceConfig.from_env(deployment=deployment, role=role, relayer_account=relayer_account,
+                                        attester_account=attester_account, database_url=database_url,
+                                        batch_size=batch_size, batch_seconds=batch_seconds, rpc_url=rpc_url)
+        if role in ("all", "relayer") and not config.relayer_account:
+            if role == "relayer":
+                raise AccountError("--relayer: name the Ape account that pays relay gas (or GAOLING_RELAYER_ACCOUNT)")
+        svc = build_context(config, project, chain.provider, platform_config=platform_config)
+    except (AccountError, DeploymentError, DatabaseConfigError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+
+    stop = threading.Event()
+    if svc.relayer is not None:
+        if role == "relayer":
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            click.echo(f"relayer for {svc.relayer.sender} on chain {svc.platform.chain_id}, "
+                       f"database {svc.engine.dialect.name}; Ctrl-C stops")
+            svc.relayer.run(stop)
+            return
+        _, stop = start_relayer(svc)
+    elif role == "all":
+        click.echo("no --relayer account: serving the API without relaying (messages wait in the queue)")
+
+    import uvicorn
+
+    app = create_app(svc)
+    click.echo(f"Gaoling service on http://{host}:{port} (API /api/v1, OpenAPI /api/v1/openapi.json), "
+               f"chain {svc.platform.chain_id}, database {svc.engine.dialect.name}, role {role}")
+    try:
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)).run()
+    finally:
+        stop.set()
