@@ -86,9 +86,10 @@ demo: setup
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web --ignore=tests/crowdfund $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
-	$(APE) test tests/fork $(PYTEST_ARGS)
+	$(APE) test tests/fork tests/crowdfund/fork $(PYTEST_ARGS)
+	$(APE) test tests/crowdfund --ignore=tests/crowdfund/fork $(PYTEST_ARGS)
 	$(APE) test tests/metadata $(PYTEST_ARGS)
 	$(APE) test tests/journeys $(PYTEST_ARGS)
 	$(APE) test tests/analytics $(PYTEST_ARGS)

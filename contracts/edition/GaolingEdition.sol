@@ -320,9 +320,18 @@ contract GaolingEdition is
         onlyRole(MINTER_ROLE)
         returns (uint256 firstTokenId)
     {
-        _requireNotPaused();
+        uint256 control = _requireNotPaused();
         if (to == address(0)) revert EditionInvalidRecipient(to);
-        firstTokenId = _mintCapped(to, quantity);
+        if (quantity == 0) revert EditionZeroQuantity();
+        // A minter's order (a pledger's pieces) may exceed maxMintQuantity: it is minted in batches of
+        // at most that size, so ownership is still initialised every maxMintQuantity tokens (F-07).
+        uint256 maxQuantity = (control >> _MAX_QUANTITY_SHIFT) & 0xffffffff;
+        firstTokenId = _nextTokenId();
+        for (uint256 left = quantity; left != 0;) {
+            uint256 batch = left < maxQuantity ? left : maxQuantity;
+            _mintCapped(to, batch, control);
+            left -= batch;
+        }
         emit MinterMinted(msg.sender, to, firstTokenId, quantity);
         if (safe && to.code.length != 0) {
             for (uint256 id = firstTokenId; id < firstTokenId + quantity; ++id) {

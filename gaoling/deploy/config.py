@@ -27,6 +27,7 @@ from gaoling.collection.config import (
     format_loc,
     load_collection_config,
 )
+from gaoling.crowdfund.config import CrowdfundSection, check_platform as check_crowdfund
 from gaoling.fan.points import Rules
 from gaoling.inputs import parse_address, parse_price
 
@@ -201,6 +202,7 @@ class PlatformConfig(_Model):
     coupons: CouponsSection | None = None
     certificate: CertificateSection | None = None
     vouchers: VouchersSection | None = None
+    crowdfund: CrowdfundSection | None = None  # gaoling.crowdfund.config
     admin: Address | None = Field(None, description="default handover target when --admin is not given")
     roles: Annotated[dict[str, dict[str, tuple[str, ...]]], BeforeValidator(_role_section)] = Field(
         default_factory=dict, description="holders of each operational role, per platform contract")
@@ -273,6 +275,8 @@ def load_platform_config(path: str | Path, now: int | None = None) -> LoadedPlat
             if slug not in seen:
                 issues.append((f"vouchers.customizable[{i}]",
                                f"{slug} is not one of the collections listed above ({', '.join(sorted(seen)) or 'none'})"))
+    if config.crowdfund is not None:
+        issues += check_crowdfund(config.crowdfund, {slug: c.cap for slug, c, _ in loaded}, config.vouchers is not None)
     for component in config.roles:
         if getattr(config, component) is None:
             issues.append((f"roles.{component}", f"there is no {component} section, so no {component} contract to "

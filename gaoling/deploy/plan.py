@@ -290,9 +290,15 @@ def _security_review(ctx: PlanContext) -> list[Step]:
     return steps
 
 
+def _crowdfund(ctx: PlanContext) -> list[Step]:
+    from gaoling.crowdfund.plan import steps  # the crowdfund's own module builds its steps
+
+    return steps(ctx)
+
+
 # Order matters: a component may only Ref steps of components before it.
 COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers,
-                               _security_review, _platform_roles]
+                               _security_review, _platform_roles, _crowdfund]
 
 
 def build_plan(ctx: PlanContext, components: list[Component] | None = None) -> list[Step]:
