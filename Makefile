@@ -63,11 +63,13 @@ demo: setup
 # (node_modules holds the real sources), so it is removed before each session.
 test: setup
 	rm -rf contracts/.cache
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/security --ignore=tests/static $(PYTEST_ARGS)
 	rm -rf contracts/.cache
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	rm -rf contracts/.cache
 	$(APE) test tests/fork $(PYTEST_ARGS)
+	rm -rf contracts/.cache
+	$(APE) test tests/security tests/static $(PYTEST_ARGS)
 
 bench: setup
 	rm -rf contracts/.cache
