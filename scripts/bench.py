@@ -10,7 +10,7 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, network_option
 from rich.console import Console
 
-from gaoling.bench import BenchContext, measure_gas, render_markdown, write_reports
+from gaoling.bench import BenchContext, load_baseline, measure_gas, render_markdown, write_reports
 
 console = Console()
 
@@ -41,6 +41,7 @@ def cli(skip_throughput: bool):
     context = (f"Measured by `make bench` on {platform.machine()} / Python {platform.python_version()}, "
                f"anvil chain id {chain.chain_id}. Gas is total transaction gas (receipt `gasUsed`).")
     root = Path(project.path)
-    write_reports(root, gas, throughput, context)
-    console.print(render_markdown(gas, throughput, context))
+    baseline = load_baseline(root)
+    write_reports(root, gas, throughput, context, baseline)
+    console.print(render_markdown(gas, throughput, context, baseline))
     console.print(f"[green]wrote[/] BENCHMARKS.md, benchmarks/gas.json" + (", benchmarks/throughput.json" if throughput else ""))
