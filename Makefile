@@ -1,6 +1,7 @@
 # Gaoling: every target installs what it needs and skips what is already there.
 #   make demo   the whole platform story on a local anvil and the local IPFS store
 #   make test   the whole test suite
+#   make serve  the platform, its service and the collector page on a local chain
 #   make bench  gas and throughput, side by side with the named peers -> BENCHMARKS.md
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -25,10 +26,33 @@ NPM_STAMP := node_modules/.installed
 help:
 	@echo "make demo   run the platform story on a local anvil and the local IPFS store"
 	@echo "make test   run the whole test suite"
+	@echo "make serve  the platform, its service and the collector page on http://127.0.0.1:8000 (local chain)"
 	@echo "make bench  measure gas and throughput against peers, write BENCHMARKS.md"
 	@echo "make clean  remove build output and local chain data (keeps .venv and node_modules)"
 
-setup: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+setup: deps web
+
+# The installs, then the dependency-source links of gaoling/dependency_links.py.
+.PHONY: deps
+deps: $(PIP_STAMP) $(NPM_STAMP) $(SOLC)
+	@$(PYTHON) -c "from gaoling.dependency_links import link_dependency_sources as l; l()"
+
+# The collector page's browser bundle: the ABIs and the revert table generated from the compiled
+# contracts, then esbuild (npm). Rebuilt only when a source, a catalogue or a contract changed.
+WEB_BUNDLE  := gaoling/web/static/app.js
+WEB_SOURCES := gaoling/web/build.py $(shell find gaoling/web/src gaoling/web/messages -type f -not -path '*/generated/*' 2>/dev/null) \
+               $(shell find contracts interfaces -name '*.sol' -not -path 'contracts/.cache/*' 2>/dev/null)
+.PHONY: web chromium serve
+web: $(WEB_BUNDLE)
+$(WEB_BUNDLE): $(WEB_SOURCES) | deps
+	$(APE) compile --verbosity WARNING
+	$(PYTHON) -m gaoling.web.build
+
+# Debian's Chromium for the browser tests (never a browser downloaded by Playwright).
+chromium:
+	@if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; \
+	else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium fonts-wqy-microhei"; exit 1; fi
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -49,30 +73,36 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 	@$@ --version | grep -q "Version: $(SOLC_VERSION)+commit" || { echo "solc adapter does not report $(SOLC_VERSION)"; exit 1; }
 
 demo: setup
-	rm -rf contracts/.cache
 	$(APE) run demo --verbosity WARNING
 
-# Three sessions. The deploy and fork suites drive the deploy engine against chains whose history
+# Six sessions (the metadata and journey suites drive the deploy engine too; analytics plays its own
+# platform history). The deploy and fork suites drive the deploy engine against chains whose history
 # other suites have rewritten with snapshot reverts (same deployer, same nonces, so the same
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
-# points Ape at upstream and fork anvils of its own.
+# points Ape at upstream and fork anvils of its own. The journeys (tests/journeys) run the operator's
+# whole path through `ape run ...` on an anvil of their own.
 #
-# Ape copies dependency sources into contracts/.cache while compiling; a later process that finds
-# that folder but a build made without it sees no project contracts at all. It is a scratch copy
-# (node_modules holds the real sources), so it is removed before each session.
+# contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
+# remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	rm -rf contracts/.cache
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/security --ignore=tests/static $(PYTEST_ARGS)
-	rm -rf contracts/.cache
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web --ignore=tests/crowdfund --ignore=tests/security --ignore=tests/static $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
-	rm -rf contracts/.cache
-	$(APE) test tests/fork $(PYTEST_ARGS)
-	rm -rf contracts/.cache
+	$(APE) test tests/fork tests/crowdfund/fork $(PYTEST_ARGS)
+	$(APE) test tests/crowdfund --ignore=tests/crowdfund/fork $(PYTEST_ARGS)
+	$(APE) test tests/metadata $(PYTEST_ARGS)
+	$(APE) test tests/journeys $(PYTEST_ARGS)
+	$(APE) test tests/analytics $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory chromium
+	$(APE) test tests/web $(PYTEST_ARGS)
 	$(APE) test tests/security tests/static $(PYTEST_ARGS)
 
+# The platform on a local anvil with the sample catalogue, the service and the page on
+# http://127.0.0.1:8000; prints how to add the dev chain to a wallet. Ctrl-C stops everything.
+serve: setup
+	$(APE) run serve --demo --network ethereum:local:foundry
+
 bench: setup
-	rm -rf contracts/.cache
 	$(APE) run bench --verbosity WARNING
 
 clean:

@@ -7,10 +7,18 @@ own types next to the code that uses them; this module only builds the domain an
 
 Signing goes through `account.sign_message`, so any Ape account works: a keyfile, a hardware
 wallet, or a test account. The typed data itself is encoded by eth-account.
+
+Before an account that asks its owner (a keyfile, a hardware wallet) signs, the typed-data fields
+are printed to stderr - domain and message, times as dates - because Ape's own prompt can only
+show the encoded bytes. Unattended signing (CI, a server): `unattended(account)` turns on Ape's
+autosign with the passphrase from `APE_ACCOUNTS_<alias>_PASSPHRASE` when `GAOLING_AUTOSIGN=1`
+(every `ape run` command calls it; see docs/signing.md).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,9 +82,61 @@ def digest(domain: Domain, primary_type: str, types: dict[str, list[dict[str, st
     return keccak(b"\x19" + msg.version + msg.header + msg.body)
 
 
+_TIME_FIELDS = {"expiry", "deadline", "validUntil", "expires"}
+
+
+def describe(domain: Domain, primary_type: str, types: dict[str, list[dict[str, str]]],
+             message: dict[str, Any]) -> str:
+    """The typed data as a person reads it before signing: every domain and message field."""
+    from gaoling.display import when
+
+    lines = [f"Sign {primary_type} (EIP-712) for {domain.name} v{domain.version} at {domain.verifying_contract} "
+             f"on chain {domain.chain_id}:"]
+    for entry in types[primary_type]:
+        name, value = entry["name"], message.get(entry["name"])
+        shown = "0x" + bytes(value).hex() if isinstance(value, (bytes, bytearray)) else str(value)
+        if name in _TIME_FIELDS and isinstance(value, int) and 0 < value < 2**40:
+            shown += f"  ({when(value)})"
+        lines.append(f"  {name} ({entry['type']}): {shown}")
+    return "\n".join(lines)
+
+
+def asks_owner(account: Any) -> bool:
+    """True for accounts that ask a person before signing (not test accounts, not autosigning keyfiles)."""
+    if type(account).__name__ in ("TestAccount", "LocalAccount"):
+        return False
+    return not bool(getattr(account, "_KeyfileAccount__autosign", False))
+
+
+class UnattendedSigningError(ValueError):
+    """GAOLING_AUTOSIGN=1 but the account cannot sign without a person."""
+
+
+def unattended(account: Any, env: dict[str, str] | None = None) -> bool:
+    """With GAOLING_AUTOSIGN=1, lets a keyfile account sign without prompts (Ape's autosign), unlocked
+    with APE_ACCOUNTS_<alias>_PASSPHRASE. Returns True if autosign was turned on."""
+    env = os.environ if env is None else env
+    if env.get("GAOLING_AUTOSIGN", "") not in ("1", "true", "yes") or not hasattr(account, "set_autosign"):
+        return False
+    alias = getattr(account, "alias", "")
+    passphrase = env.get(f"APE_ACCOUNTS_{alias}_PASSPHRASE")
+    if not passphrase:
+        raise UnattendedSigningError(
+            f"--account {alias}: GAOLING_AUTOSIGN=1 but APE_ACCOUNTS_{alias}_PASSPHRASE is not set; set it "
+            "from the CI or server secret store (never in a file in the repository)")
+    try:
+        account.set_autosign(True, passphrase=passphrase)
+    except Exception as exc:  # noqa: BLE001 - Ape raises its own error types for a wrong passphrase
+        raise UnattendedSigningError(f"--account {alias}: APE_ACCOUNTS_{alias}_PASSPHRASE does not unlock "
+                                     f"the keyfile ({type(exc).__name__})") from None
+    return True
+
+
 def sign(account: Any, domain: Domain, primary_type: str, types: dict[str, list[dict[str, str]]],
          message: dict[str, Any]) -> bytes:
     """Signs typed data with an Ape account and returns the 65-byte r||s||v signature."""
+    if asks_owner(account):
+        print(describe(domain, primary_type, types, message), file=sys.stderr, flush=True)
     signature = account.sign_message(signable(domain, primary_type, types, message))
     if signature is None:
         raise RuntimeError(f"account {account.address} declined to sign the {primary_type}")

@@ -1,106 +1,153 @@
 """Glaze coupons: list the glazes, exchange points for coupons (directly or signed and relayed),
-add a glaze type.
+add a glaze type. Addresses come from deployments/<chainId>.json unless --coupons names one.
 
-  ape run coupons list       --coupons 0x...
-  ape run coupons exchange   --account ALICE --coupons 0x... --glaze 4 --amount 1
-  ape run coupons exchange   --account ALICE --coupons 0x... --glaze 4 --sign-only > req.json
-  ape run coupons exchange   --account RELAYER --coupons 0x... --relay req.json
-  ape run coupons add-glaze  --account ADMIN --coupons 0x... --name-zh 青釉 --name-en "Celadon glaze" \
-                             --price 250 --stock 200
+  ape run coupons list
+  ape run coupons exchange   --account ALICE --glaze 4 --amount 1
+  ape run coupons exchange   --account ALICE --glaze 4 --sign-only > req.json
+  ape run coupons exchange   --account RELAYER --relay req.json
+  ape run coupons add-glaze  --account ADMIN --name-zh 青釉 --name-en "Celadon glaze" --price 250 --stock 200
+
+Before anything is sent, `exchange` checks the glaze exists, has stock, and that the member has
+the points; a relayed request is also checked for its nonce and deadline.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
-from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape import chain
+from ape.cli import account_option, network_option
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from gaoling.fan import FanInputError, GlazeSpec, SignedExchange, add_glaze, list_glazes, relay_exchange, sign_exchange
-from gaoling.fan._common import address_arg
+from gaoling.cli import (ChainChoiceOption, ChainCommand, Deployment, UserError, contract_option, deployment_option,
+                         group, journal, remember_choices)
+from gaoling.display import address as full_address
+from gaoling.display import when
+from gaoling.fan import GlazeSpec, SignedExchange, add_glaze, list_glazes, relay_exchange, sign_exchange
 
 console = Console()
-
-coupons_option = click.option(
-    "--coupons", "coupons_address", envvar="GAOLING_GLAZE_COUPONS", required=True, metavar="ADDRESS",
-    help="GlazeCoupons address (or set GAOLING_GLAZE_COUPONS).",
-)
+coupons_option = contract_option("coupons")
 
 
-def _coupons(address: str):
+def _coupons(deployment: Path | None, explicit: str | None) -> Any:
+    return Deployment(deployment).open("coupons", explicit)
+
+
+def glaze_choices(coupons: Any) -> str:
+    """The glazes on chain, for messages: '1 透明釉 Transparent glaze (100 points), 2 …'. Also kept for --help."""
+    glazes = list_glazes(coupons)
+    remember_choices("glazes", chain.chain_id, [f"{g.glaze_id} {g.name_zh} {g.name_en}" for g in glazes])
+    return ", ".join(f"{g.glaze_id} {g.name_zh} {g.name_en} ({g.price} points, {g.stock} left)" for g in glazes)
+
+
+def check_exchange(coupons: Any, member: str, glaze_id: int, amount: int, option: str = "--glaze") -> int:
+    """What the contract would check, before anything is sent. Returns the points it will cost."""
     from ape import project
 
-    try:
-        return project.GlazeCoupons.at(address_arg(address, "--coupons"))
-    except FanInputError as exc:
-        raise click.UsageError(str(exc)) from None
+    if amount < 1:
+        raise UserError("must be at least 1", "--amount")
+    if not coupons.glazeExists(glaze_id):
+        raise UserError(f"{glaze_id} is not a glaze on this platform", option,
+                        f"choose one of: {glaze_choices(coupons)}")
+    info = coupons.glaze(glaze_id)
+    price, stock = int(info[2]), int(info[3])
+    if amount > stock:
+        raise UserError(f"only {stock} coupons of glaze {glaze_id} ({info[1]}) are left, {amount} asked for",
+                        "--amount", "ask for fewer, or choose another glaze (ape run coupons list)")
+    ledger = project.PointsLedger.at(coupons.ledger())
+    have, need = int(ledger.pointsOf(member)), price * amount
+    if have < need:
+        raise UserError(f"{member} has {have} points, and {amount} × glaze {glaze_id} costs {need}",
+                        "--amount" if option == "--glaze" else option,
+                        "earn points by checking in daily (ape run checkin sign) or buying, then exchange")
+    return need
 
 
-@click.group()
+@group()
 def cli():
     """Glaze coupons bought with points: transparent, opalescent, colour, crackle, and more."""
 
 
-@cli.command("list", cls=ConnectedProviderCommand)
+@cli.command("list", cls=ChainCommand)
 @network_option()
 @coupons_option
-def list_command(coupons_address):
+@deployment_option
+def list_command(coupons_address, deployment):
     """List glaze types with price (points), stock and metadata URI."""
-    table = Table("id", "zh-CN", "en", "price", "stock", "exchanged", "uri")
-    for g in list_glazes(_coupons(coupons_address)):
+    coupons = _coupons(deployment, coupons_address)
+    table = Table("id", "zh-CN", "en", "price (points)", "stock", "exchanged", "uri",
+                  title=f"GlazeCoupons {coupons.address}")
+    glazes = list_glazes(coupons)
+    remember_choices("glazes", chain.chain_id, [f"{g.glaze_id} {g.name_zh} {g.name_en}" for g in glazes])
+    for g in glazes:
         table.add_row(str(g.glaze_id), g.name_zh, g.name_en, str(g.price), str(g.stock), str(g.exchanged), g.uri)
     console.print(table)
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @coupons_option
-@click.option("--glaze", "glaze_id", type=int, help="Glaze id (see `list`).")
-@click.option("--amount", type=int, default=1, show_default=True)
+@deployment_option
+@click.option("--glaze", "glaze_id", type=click.IntRange(min=1), metavar="ID", cls=ChainChoiceOption,
+              choice_kind="glazes", help="Glaze id (`ape run coupons list` shows them).")
+@click.option("--amount", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--sign-only", is_flag=True, help="Sign a gasless request with --account and print it.")
-@click.option("--ttl", type=int, default=3600, show_default=True, help="Seconds a signed request stays valid.")
+@click.option("--ttl", type=click.IntRange(min=60), default=3600, show_default=True,
+              help="Seconds a signed request stays valid.")
 @click.option("--relay", "relay_file", type=click.File("r", encoding="utf-8"),
               help="Relay a signed request (JSON) from --account, which pays the gas.")
-def exchange(account, coupons_address, glaze_id, amount, sign_only, ttl, relay_file):
+def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, ttl, relay_file):
     """Exchange points for coupons: directly, or --sign-only / --relay for the gasless path."""
-    coupons = _coupons(coupons_address)
-    try:
-        if relay_file is not None:
-            signed = SignedExchange.from_json(relay_file.read(), relay_file.name)
-            receipt = relay_exchange(coupons, signed, account)
-            console.print(f"relayed: {signed.amount} × glaze {signed.glaze_id} to {signed.member} "
-                          f"({receipt.gas_used:,} gas)")
-            return
-        if glaze_id is None:
-            raise click.UsageError("--glaze: give the glaze id to exchange for (see `ape run coupons list`)")
-        if sign_only:
-            click.echo(sign_exchange(account, coupons, glaze_id, amount, ttl=ttl).to_json())
-            return
-        if not coupons.glazeExists(glaze_id):
-            raise FanInputError(f"--glaze: {glaze_id} is not a glaze type; see `ape run coupons list`")
-        receipt = coupons.exchange(glaze_id, amount, sender=account)
-        console.print(f"exchanged: {amount} × glaze {glaze_id} ({receipt.gas_used:,} gas)")
-    except FanInputError as exc:
-        raise click.UsageError(str(exc)) from None
+    coupons = _coupons(deployment, coupons_address)
+    if relay_file is not None:
+        signed = SignedExchange.from_json(relay_file.read(), relay_file.name)
+        if signed.deadline <= chain.pending_timestamp:
+            raise UserError(f"this request expired at {when(signed.deadline)}", "--relay",
+                            "ask the member to sign a new one (ape run coupons exchange --sign-only)")
+        if coupons.nonceUsed(signed.member, signed.nonce):
+            raise UserError(f"nonce {signed.nonce} of {signed.member} was already used: this request was relayed "
+                            "or cancelled", "--relay", "nothing to do if it was relayed; otherwise sign a new one")
+        check_exchange(coupons, signed.member, signed.glaze_id, signed.amount, option="--relay")
+        receipt = relay_exchange(coupons, signed, account)
+        journal.did(f"relayed {signed.amount} × glaze {signed.glaze_id} to {signed.member}")
+        console.print(f"relayed: {signed.amount} × glaze {signed.glaze_id} to {full_address(signed.member)} "
+                      f"({receipt.gas_used:,} gas, tx {receipt.txn_hash})")
+        return
+    if glaze_id is None:
+        raise UserError("give the glaze id to exchange for", "--glaze", f"choose one of: {glaze_choices(coupons)}")
+    cost = check_exchange(coupons, account.address, glaze_id, amount)
+    if sign_only:
+        click.echo(sign_exchange(account, coupons, glaze_id, amount, ttl=ttl).to_json())
+        return
+    receipt = coupons.exchange(glaze_id, amount, sender=account)
+    console.print(f"exchanged {cost} points for {amount} × glaze {glaze_id} ({receipt.gas_used:,} gas)")
 
 
-@cli.command("add-glaze", cls=ConnectedProviderCommand)
+@cli.command("add-glaze", cls=ChainCommand)
 @network_option()
 @account_option()
 @coupons_option
+@deployment_option
 @click.option("--name-zh", required=True, help="Name in Simplified Chinese, e.g. 青釉.")
 @click.option("--name-en", required=True, help='Name in English, e.g. "Celadon glaze".')
 @click.option("--price", type=int, required=True, help="Points per coupon (at least 1).")
 @click.option("--stock", type=int, required=True, help="Coupons available for exchange.")
-def add_glaze_command(account, coupons_address, name_zh, name_en, price, stock):
+def add_glaze_command(account, coupons_address, deployment, name_zh, name_en, price, stock):
     """Add a glaze type (admin). Publish its <id>.json metadata under the base URI too."""
     try:
         spec = GlazeSpec(name_zh=name_zh, name_en=name_en, price=price, stock=stock)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise click.UsageError(f"--{str(first['loc'][0]).replace('_', '-')}: {first['msg']}") from None
-    glaze_id = add_glaze(_coupons(coupons_address), spec, account)
+        raise UserError(first["msg"], f"--{str(first['loc'][0]).replace('_', '-')}") from None
+    coupons = _coupons(deployment, coupons_address)
+    if not coupons.hasRole(b"\x00" * 32, account.address):
+        raise UserError(f"{account.address} does not hold DEFAULT_ADMIN_ROLE on GlazeCoupons {coupons.address}",
+                        "--account", "use the platform admin's account (or its Safe)")
+    glaze_id = add_glaze(coupons, spec, account)
     console.print(f"added glaze {glaze_id}: {spec.name_zh} / {spec.name_en}, {spec.price} points, "
                   f"stock {spec.stock}")

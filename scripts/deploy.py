@@ -14,16 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape.cli import account_option, network_option
 from rich.console import Console
 from rich.table import Table
 
+from gaoling.cli import ChainCommand, UserError
 from gaoling.deploy import DeployError, PlatformConfigError, deploy_platform
 
-out = Console()
+out = Console(soft_wrap=True)
 
 
-@click.command(cls=ConnectedProviderCommand,
+@click.command(cls=ChainCommand,
                help="Deploy and wire the platform described by --config, recording deployments/<chainId>.json.")
 @network_option()
 @account_option()
@@ -42,14 +43,18 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
 
     def show(result):
         where = result.entry.get("address") or result.entry.get("tx_hash", "")
-        out.print(f"  [{'dim' if result.action == 'skipped' else 'green'}]{result.action:>9}[/] "
+        colour = {"skipped": "dim", "awaiting": "yellow"}.get(result.action, "green")
+        out.print(f"  [{colour}]{result.action:>9}[/] "
                   f"{result.step.id}  {where}")
 
     try:
         outcome = deploy_platform(config_path, project=project, provider=provider, deployer=account,
                                   out_dir=out_dir, admin=admin, dry_run=dry_run, on_step=show,
                                   catalogue=catalogue)
-    except (PlatformConfigError, DeployError, ValueError) as exc:
+    except PlatformConfigError as exc:
+        raise UserError(str(exc), hint="fix each line above (docs/configuration.md); "
+                                       "`ape run check FILE` checks without a chain") from None
+    except (DeployError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
     if dry_run:
@@ -57,28 +62,51 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         for col in ("step", "action", "gas"):
             table.add_column(col, justify="right" if col == "gas" else "left")
         for est in outcome.estimates:
-            gas = "done" if est.done else f"{'' if est.exact else '~'}{est.gas:,}"
+            if est.done:
+                gas = "done"
+            elif est.error is not None:
+                gas = "[red]FAILED[/]"
+            elif est.awaiting is not None:
+                gas = f"multisig ({est.awaiting})"
+            else:
+                gas = f"{'' if est.exact else '~'}{est.gas:,}"
             table.add_row(est.step.id, est.step.describe(), gas)
         out.print(table)
         total = sum(e.gas for e in outcome.estimates)
         approx = any(not e.exact for e in outcome.estimates)
         out.print(f"Estimated gas total: {'~' if approx else ''}{total:,} ({len(outcome.plan)} steps; "
                   "~ marks steps that cannot be estimated before earlier ones exist)")
+        awaiting = [e for e in outcome.estimates if e.awaiting is not None]
+        if awaiting:
+            out.print(f"{len(awaiting)} step(s) need a role {account.address} lacks; a real run writes them as a "
+                      "Safe Transaction Builder batch for the admin instead of sending them.")
+        if outcome.estimate_failed:
+            for est in outcome.estimate_failed:
+                out.print(f"[red]estimate failed[/] {est.step.id} ({est.step.describe()}): {est.error}",
+                          markup=True, highlight=False)
+            raise click.ClickException(f"{len(outcome.estimate_failed)} step(s) could not be estimated (above): the "
+                                       "deploy would fail there. Fix the cause (is the project compiled? "
+                                       "`ape compile`), then dry-run again")
         return
 
     manifest = outcome.manifest
-    table = Table(title=f"Deployed on chain {manifest.data['chain_id']}")
-    table.add_column("component")
-    table.add_column("contract")
-    table.add_column("address")
-    table.add_column("block", justify="right")
+    out.print(f"Deployed on chain {manifest.data['chain_id']} (addresses in full):")
+    width = max((len(cid) for cid in manifest.contracts), default=0)
     for cid, address in manifest.contracts.items():
         entry = manifest.steps[cid]
-        table.add_row(cid, entry["contract"], address, str(entry["block"]))
-    out.print(table)
-    sent = sum(r.action != "skipped" for r in outcome.results)
+        out.print(f"  {cid:<{width}}  {address}  {entry['contract']}, block {entry['block']}", highlight=False)
+    sent = sum(r.action in ("sent", "recovered") for r in outcome.results)
     out.print(f"{sent} transaction(s) this run; manifest {manifest.path}")
     if outcome.handover is not None:
         out.print(f"Handover to {manifest.data['admin']}: deployer holds no role on any contract.")
     if outcome.verify_files:
         out.print(f"Verification inputs: {outcome.verify_files[0].parent}/")
+    if outcome.awaiting:
+        out.print(f"[yellow]{len(outcome.awaiting)} step(s) were NOT sent[/]: {account.address} lacks the role. "
+                  "The admin must send them:")
+        for result in outcome.awaiting:
+            out.print(f"  {result.step.id}: {result.step.describe()}  needs {result.entry['role']} on "
+                      f"{result.step.target} ({manifest.contracts[result.step.target]})", highlight=False)
+        out.print(f"Safe Transaction Builder batch: {outcome.safe_batch}\n"
+                  "Import it in the Safe app (Transaction Builder, drag and drop), sign and execute it, then "
+                  "rerun this command: it sees the steps executed and marks the manifest complete.")

@@ -7,6 +7,7 @@ import {ERC2981} from "@openzeppelin/contracts/token/common/ERC2981.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
 
 import {IERC5192} from "../../interfaces/IERC5192.sol";
 import {IERC7572} from "../../interfaces/IERC7572.sol";
@@ -109,6 +110,8 @@ contract GaolingEdition is
     bytes32 public constant ORDER_SIGNER_ROLE = keccak256("ORDER_SIGNER_ROLE");
     /// @notice Pauses and unpauses minting.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Contracts that sell on their own terms and mint here (the crowdfund).
+    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
     bytes32 private constant _MINT_ORDER_TYPEHASH =
         keccak256("MintOrder(address recipient,uint256 quantity,uint256 nonce,uint256 expiry)");
@@ -209,6 +212,8 @@ contract GaolingEdition is
     event MaxMintQuantityUpdated(uint256 quantity);
     /// @notice Emitted when the points ledger rejected a purchase record; the sale still stands.
     event PurchaseHookFailed(address indexed ledger, address indexed buyer);
+    /// @notice Emitted when `minter` (a MINTER_ROLE contract) mints `quantity` tokens from `firstTokenId` to `to`.
+    event MinterMinted(address indexed minter, address indexed to, uint256 firstTokenId, uint256 quantity);
 
     // ---------------------------------------------------------------- construction
 
@@ -302,6 +307,37 @@ contract GaolingEdition is
         return _hashTypedDataV4(
             keccak256(abi.encode(_MINT_ORDER_TYPEHASH, order.recipient, order.quantity, order.nonce, order.expiry))
         );
+    }
+
+    /// @notice Mints `quantity` tokens to `to` for a MINTER_ROLE contract that took payment on its
+    /// own terms (the crowdfund). Counts against the cap; no phase, price, wallet limit or points
+    /// here, the minter applies its own. Stops while minting is paused.
+    /// @param safe Runs `onERC721Received` on a contract recipient (a claim by the recipient
+    /// itself); false for batch deliveries, which no recipient may block.
+    /// @return firstTokenId The first token minted; the others follow it.
+    function mintByMinter(address to, uint256 quantity, bool safe)
+        external
+        onlyRole(MINTER_ROLE)
+        returns (uint256 firstTokenId)
+    {
+        uint256 control = _requireNotPaused();
+        if (to == address(0)) revert EditionInvalidRecipient(to);
+        if (quantity == 0) revert EditionZeroQuantity();
+        // A minter's order (a pledger's pieces) may exceed maxMintQuantity: it is minted in batches of
+        // at most that size, so ownership is still initialised every maxMintQuantity tokens (F-07).
+        uint256 maxQuantity = (control >> _MAX_QUANTITY_SHIFT) & 0xffffffff;
+        firstTokenId = _nextTokenId();
+        for (uint256 left = quantity; left != 0;) {
+            uint256 batch = left < maxQuantity ? left : maxQuantity;
+            _mintCapped(to, batch, control);
+            left -= batch;
+        }
+        emit MinterMinted(msg.sender, to, firstTokenId, quantity);
+        if (safe && to.code.length != 0) {
+            for (uint256 id = firstTokenId; id < firstTokenId + quantity; ++id) {
+                ERC721Utils.checkOnERC721Received(msg.sender, address(0), to, id, "");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- sale configuration

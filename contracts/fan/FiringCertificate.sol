@@ -52,7 +52,7 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
     uint64 private _liveSupply;
     uint64 private _minQuizVersion;
 
-    string private _baseTokenURI;
+    string private _tokenURI;
     string private _contractURI;
 
     /// @notice A certificate was minted to `holder`.
@@ -69,8 +69,8 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
     event MinQuizVersionSet(uint256 minQuizVersion);
     /// @notice ERC-4906: metadata of tokens `fromTokenId`..`toTokenId` changed.
     event BatchMetadataUpdate(uint256 fromTokenId, uint256 toTokenId);
-    /// @notice The base of every token URI changed.
-    event BaseURISet(string baseURI);
+    /// @notice The metadata URI every certificate shares changed.
+    event TokenURISet(string tokenURI);
 
     /// @notice The attestation's expiry has passed.
     error FiringCertificateExpired(uint256 expiry, uint256 nowTimestamp);
@@ -101,16 +101,16 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (configuration, revocation, role management); nonzero.
     /// @param attester Receives ATTESTER_ROLE (the grader's signing key); may be the zero address.
-    /// @param baseURI Prefix of every token URI (token id appended).
+    /// @param tokenURI_ The metadata JSON every certificate shares (e.g. `ipfs://<CID>`).
     /// @param contractURI_ ERC-7572 collection metadata URI.
-    constructor(address admin, address attester, string memory baseURI, string memory contractURI_)
+    constructor(address admin, address attester, string memory tokenURI_, string memory contractURI_)
         ERC721("Gaoling Firing Certificate", "GLFIRE")
         EIP712("Gaoling Firing Certificate", "1")
     {
         if (admin == address(0)) revert FiringCertificateZeroAdmin();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (attester != address(0)) _grantRole(ATTESTER_ROLE, attester);
-        _baseTokenURI = baseURI;
+        _tokenURI = tokenURI_;
         _contractURI = contractURI_;
     }
 
@@ -202,10 +202,10 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
         emit MinQuizVersionSet(minQuizVersion_);
     }
 
-    /// @notice Sets the prefix of every token URI. Only DEFAULT_ADMIN_ROLE.
-    function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _baseTokenURI = baseURI;
-        emit BaseURISet(baseURI);
+    /// @notice Sets the metadata URI every certificate shares. Only DEFAULT_ADMIN_ROLE.
+    function setTokenURI(string calldata newTokenURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _tokenURI = newTokenURI;
+        emit TokenURISet(newTokenURI);
         if (_lastTokenId != 0) emit BatchMetadataUpdate(1, _lastTokenId);
     }
 
@@ -291,7 +291,10 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
         return super._update(to, tokenId, auth);
     }
 
-    function _baseURI() internal view override returns (string memory) {
-        return _baseTokenURI;
+    /// @notice The metadata of certificate `tokenId`: one JSON shared by every certificate (they
+    /// are identical badges; each holder's quiz version and score are in `certificateOf`).
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        return _tokenURI;
     }
 }

@@ -9,6 +9,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {IERC7572} from "../../interfaces/IERC7572.sol";
 import {IGlazeCoupons} from "../../interfaces/IGlazeCoupons.sol";
 import {IPointsLedger} from "./IPointsLedger.sol";
 
@@ -18,8 +19,9 @@ import {IPointsLedger} from "./IPointsLedger.sol";
 /// a signed EIP-712 `Exchange` message that anyone may relay. Coupons transfer freely (gifts);
 /// the voucher contract consumes one to fire a physical piece and restores it on a refund.
 /// @dev Metadata: `uri(id)` is `<base><id>.json` (one JSON per glaze, e.g. on IPFS) carrying the
-/// zh-CN and en names; `glazeName(id)` returns both names on chain as well.
-contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGuardTransient, IGlazeCoupons {
+/// zh-CN and en names; `glazeName(id)` returns both names on chain as well. `contractURI()` is the
+/// ERC-7572 collection JSON.
+contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGuardTransient, IGlazeCoupons, IERC7572 {
     using Strings for uint256;
 
     /// @notice The voucher contract: consumes and restores coupons during a redemption.
@@ -91,6 +93,7 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
     // Unordered single-use nonces: bit (nonce & 255) of word (nonce >> 8), per member.
     mapping(address member => mapping(uint256 word => uint256 bits)) private _nonces;
     string private _baseUri;
+    string private _contractURI;
 
     /// @notice A glaze type was created with id `glazeId`.
     event GlazeAdded(uint256 indexed glazeId, string nameZh, string nameEn, uint256 price, uint256 stock);
@@ -282,6 +285,17 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
         g.price = price;
         g.stock = stock;
         emit GlazeUpdated(glazeId, price, stock);
+    }
+
+    /// @notice Sets the ERC-7572 collection metadata URI (e.g. `ipfs://<CID of the JSON>`).
+    function setContractURI(string calldata newContractURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _contractURI = newContractURI;
+        emit ContractURIUpdated();
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external view returns (string memory) {
+        return _contractURI;
     }
 
     /// @notice Moves the metadata to a new base (for example a new IPFS directory).

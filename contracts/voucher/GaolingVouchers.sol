@@ -5,6 +5,7 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
+import {IERC7572} from "../../interfaces/IERC7572.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -47,7 +48,17 @@ import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
 ///           (unix s) | [144..151] coupon-restore-pending flag
 ///   slot 3: shipping commitment
 /// Money counters share one slot: [0..127] reserved prices | [128..255] unclaimed refunds.
-contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSplit, SingleUseNonces, IERC5192, IERC4906 {
+contract GaolingVouchers is
+    ERC721,
+    AccessControl,
+    Pausable,
+    EIP712,
+    RevenueSplit,
+    SingleUseNonces,
+    IERC5192,
+    IERC4906,
+    IERC7572
+{
     using Strings for uint256;
 
     // ---------------------------------------------------------------- types
@@ -118,6 +129,8 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     bytes32 public constant FULFILMENT_ROLE = keccak256("FULFILMENT_ROLE");
     /// @notice Pauses buying and redeeming.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    /// @notice Contracts that sold the physical right themselves and grant vouchers for it (the crowdfund).
+    bytes32 public constant GRANTER_ROLE = keccak256("GRANTER_ROLE");
 
     bytes32 private constant _VOUCHER_ORDER_TYPEHASH =
         keccak256("VoucherOrder(address buyer,address collection,uint256 tokenId,uint256 nonce,uint256 expiry)");
@@ -153,6 +166,7 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     /// InKiln or Failed voucher may refund it (`refundExpired`). Packed with the two fields above.
     uint40 public refundAfter;
     string private _baseTokenURI;
+    string private _contractURI;
 
     // ---------------------------------------------------------------- errors
 
@@ -239,6 +253,9 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
     event BaseURISet(string baseURI);
     /// @notice The points ledger rejected a purchase record; the sale still stands.
     event PurchaseHookFailed(address indexed ledger, address indexed buyer);
+    /// @notice `granter` issued voucher `tokenId` unpaid, its right having been paid for there
+    /// (a crowdfund's physical tier). A `VoucherBought` with price 0 precedes it, as for fiat orders.
+    event VoucherGranted(uint256 indexed tokenId, address indexed granter);
 
     // ---------------------------------------------------------------- construction
 
@@ -343,6 +360,38 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
                 abi.encode(_VOUCHER_ORDER_TYPEHASH, order.buyer, order.collection, order.tokenId, order.nonce, order.expiry)
             )
         );
+    }
+
+    // ---------------------------------------------------------------- grants (crowdfund)
+
+    /// @notice Issues a voucher for token `sourceTokenId` of `collection` to its owner `to`,
+    /// without payment: the right was paid for elsewhere, in a crowdfund's physical tier. Only
+    /// GRANTER_ROLE. No customizable range and no certificate are needed to receive it (the
+    /// certificate matters when customizing); the token's physical-piece count goes up by one,
+    /// as with a purchase. The price recorded is 0, as for a fiat order, so a refund after a failed
+    /// firing returns the coupon and no ETH (the money went to the campaign's payees). Not
+    /// pausable: a pause of voucher sales must not block the crowdfund's claims. No points here:
+    /// the granter records the purchase.
+    /// @return voucherId The new voucher.
+    function grant(address to, address collection, uint256 sourceTokenId)
+        external
+        onlyRole(GRANTER_ROLE)
+        returns (uint256 voucherId)
+    {
+        address owner;
+        try IERC721(collection).ownerOf(sourceTokenId) returns (address o) {
+            owner = o;
+        } catch {}
+        if (owner != to || to == address(0)) revert VoucherNotTokenOwner(collection, sourceTokenId, to);
+        _piecesUsed[collection][sourceTokenId] += 1;
+        voucherId = ++_lastVoucherId;
+        Voucher storage v = _vouchers[voucherId];
+        v.collection = collection;
+        v.sourceTokenId = sourceTokenId;
+        v.updatedAt = uint40(block.timestamp);
+        _mint(to, voucherId);
+        emit VoucherBought(voucherId, to, collection, sourceTokenId, 0);
+        emit VoucherGranted(voucherId, msg.sender);
     }
 
     // ---------------------------------------------------------------- redemption (holder)
@@ -503,11 +552,18 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         emit PointsLedgerSet(address(ledger));
     }
 
-    /// @notice Sets the base of every token URI (`<base><id>/<status>`).
+    /// @notice Sets the base of every token URI (`<base><status name>.json`), e.g. the
+    /// `ipfs://<CID>/` of a directory holding one metadata JSON per status.
     function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _baseTokenURI = baseURI;
         emit BaseURISet(baseURI);
         if (_lastVoucherId != 0) emit BatchMetadataUpdate(1, _lastVoucherId);
+    }
+
+    /// @notice Sets the ERC-7572 collection metadata URI (e.g. `ipfs://<CID of the JSON>`).
+    function setContractURI(string calldata newContractURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _contractURI = newContractURI;
+        emit ContractURIUpdated();
     }
 
     /// @notice Stops buying and redeeming. Lifecycle steps, refunds and withdrawals continue.
@@ -573,10 +629,18 @@ contract GaolingVouchers is ERC721, AccessControl, Pausable, EIP712, RevenueSpli
         return "refunded";
     }
 
-    /// @notice `<baseURI><tokenId>/<status name>`, e.g. `ipfs://.../7/in-kiln`, so each status has its own metadata.
+    /// @notice `<baseURI><status name>.json`, e.g. `ipfs://<CID>/in-kiln.json`: each status has one
+    /// metadata JSON, published once for all vouchers, and every status change emits ERC-4906
+    /// `MetadataUpdate`. Per-voucher facts (source token, glaze, kiln batch) are in `voucher(id)`,
+    /// the fired piece's photo in the `PieceFired` event.
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
         _requireOwned(tokenId);
-        return string.concat(_baseTokenURI, tokenId.toString(), "/", statusName(_vouchers[tokenId].status));
+        return string.concat(_baseTokenURI, statusName(_vouchers[tokenId].status), ".json");
+    }
+
+    /// @inheritdoc IERC7572
+    function contractURI() external view returns (string memory) {
+        return _contractURI;
     }
 
     /// @inheritdoc IERC5192

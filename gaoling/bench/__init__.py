@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-GAS_MODULES = ("edition", "auction", "fan", "quiz", "voucher")
+GAS_MODULES = ("edition", "auction", "fan", "quiz", "voucher", "crowdfund")
 
 # Gas measured by this same bench code on the commit before the security review's fixes (issue 17),
 # kept so that every later run shows the gas effect of each fix side by side.
@@ -79,6 +79,11 @@ TARGETS = [
     Comparison("auction settle (≤ 130,000)", lambda g: g["auction.settle"], None, 130_000),
     Comparison("relayed check-in per user, batch of 100 (≤ 15,000)",
                lambda g: g["points.relay_check_in_per_user_batch_100"], None, 15_000),
+    Comparison("crowdfund pledge (≤ 70,000)", lambda g: g["crowdfund.pledge"], None, 70_000),
+    Comparison("crowdfund withdrawal (≤ 45,000)", lambda g: g["crowdfund.withdraw"], None, 45_000),
+    Comparison("crowdfund refund (≤ 45,000)", lambda g: g["crowdfund.refund"], None, 45_000),
+    Comparison("crowdfund claim of 1 vs edition public mint of 1 (≤ +25,000)",
+               lambda g: g["crowdfund.claim_1"] - g["edition.public_mint_1"], None, 25_000),
 ]
 
 # Transfer gas of the existing policies stays within 10% of the figure before the security review.
@@ -153,6 +158,12 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
             f"{throughput['ipfs.ours_s']:.2f} s | {throughput['ipfs.ipfs_car_s']:.2f} s | "
             f"{throughput['ipfs.speedup']:.2f}× faster | {'yes' if ok else '**no**'} |"
         )
+    if throughput:
+        from gaoling.bench.web import markdown_row
+
+        row = markdown_row(throughput)
+        if row:
+            lines.append(row)
     lines += [
         "",
         "Peers named by the issues: bare ERC721A 4.3.0 and OpenZeppelin ERC721 5.7.0 `_mint`, measured in the",
@@ -169,7 +180,7 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
     lines += ["", "## Gas (total transaction gas on anvil)", "", "| key | gas |", "|---|---:|"]
     lines += [f"| `{key}` | {value:,} |" for key, value in sorted(gas.items())]
     if throughput:
-        lines += ["", "## IPFS build throughput (same files, same run)", "", "| key | value |", "|---|---:|"]
+        lines += ["", "## Throughput and sizes (same run)", "", "| key | value |", "|---|---:|"]
         for key, value in throughput.items():
             lines.append(f"| `{key}` | {value:.3f} |" if isinstance(value, float) else f"| `{key}` | {value} |")
     return "\n".join(lines) + "\n"

@@ -3,10 +3,13 @@
 Every problem found is reported, each with the file, the line (YAML) or row's line (CSV), and
 the field, and nothing is produced unless there are none. Line numbers are 1-based.
 
-YAML layout: {collection: {...}, pieces: [{...}, ...]}.
+YAML layout: {collection: {...}, pieces: [{...}, ...], works: [{...}, ...]}.
 CSV layout: one piece per row, nested fields as dotted headers (`name.en`, `name.zh-CN`,
 `dimensions.height_mm`, `edition.size`, ...); the collection block lives in `collection.yaml`
-in the same folder.
+in the same folder, and 1/1 works, if any, in `works.csv` (the same columns without `edition.*`).
+
+`pieces` are the edition's (their sizes add up to the edition's cap, see `tokens.py`); `works`
+are 1/1s for the artworks collection, with ids of their own, and never edition tokens.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, NamedTuple
 import yaml
 from pydantic import ValidationError
 
-from .models import Catalogue, CollectionInfo, Piece
+from .models import Catalogue, CollectionInfo, Piece, Work
 
 _SIGNATURES = {
     ".png": (b"\x89PNG\r\n\x1a\n",),
@@ -57,10 +60,15 @@ class LoadedCatalogue:
     path: Path
     root: Path  # folder that image paths are relative to
     images: dict[int, Path] = field(default_factory=dict)  # piece id -> image file
+    work_images: dict[int, Path] = field(default_factory=dict)  # work id -> image file
 
     @property
     def pieces(self) -> list[Piece]:
         return self.catalogue.pieces
+
+    @property
+    def works(self) -> list[Work]:
+        return self.catalogue.works
 
 
 class _Lines:
@@ -136,6 +144,8 @@ def load_catalogue(path: str | Path) -> LoadedCatalogue:
         raise CatalogueError([Problem(str(path), None, "(file)", "no such catalogue file")])
     root = path.parent
     rows: list[tuple[dict, Any]] = []  # (raw piece dict, line finder for its fields)
+    work_rows: list[tuple[dict, Any]] = []  # the same for the `works` section
+    csv_files: dict[str, Path] = {}  # section -> CSV file that holds it
     collection = None
 
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -144,7 +154,7 @@ def load_catalogue(path: str | Path) -> LoadedCatalogue:
             if not isinstance(data, dict):
                 problems.append(Problem(str(path), 1, "(document)", "must be a mapping with 'collection' and 'pieces'"))
             else:
-                for extra in sorted(set(data) - {"collection", "pieces"}):
+                for extra in sorted(set(data) - {"collection", "pieces", "works"}):
                     problems.append(Problem(str(path), lines.line(extra), extra, "unknown top-level key"))
                 collection = _validate_collection(data.get("collection"), str(path), lines, ("collection",), problems)
                 pieces = data.get("pieces")
@@ -153,6 +163,11 @@ def load_catalogue(path: str | Path) -> LoadedCatalogue:
                 else:
                     for i, raw in enumerate(pieces):
                         rows.append((raw, (lambda i: lambda *p: lines.line("pieces", i, *p))(i)))
+                works = data.get("works")
+                if works is not None and not isinstance(works, list):
+                    problems.append(Problem(str(path), lines.line("works"), "works", "must be a list of 1/1 works"))
+                for i, raw in enumerate(works or []):
+                    work_rows.append((raw, (lambda i: lambda *p: lines.line("works", i, *p))(i)))
     elif path.suffix.lower() == ".csv":
         cpath = root / "collection.yaml"
         if not cpath.is_file():
@@ -161,65 +176,59 @@ def load_catalogue(path: str | Path) -> LoadedCatalogue:
             cdata, clines = _yaml(cpath, problems)
             if cdata is not None:
                 collection = _validate_collection(cdata, str(cpath), clines, (), problems)
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            known = {"id", "year", "image"} | {
-                f"{group}.{k}" for group, ks in {
-                    **{g: ("en", "zh-CN") for g in ("name", "description", "artist", "studio", "kiln", "glaze", "technique")},
-                    "dimensions": ("height_mm", "width_mm", "depth_mm"), "edition": ("kind", "size"),
-                }.items() for k in ks}
-            for col in reader.fieldnames or []:
-                if col.strip() not in known:
-                    problems.append(Problem(str(path), 1, col, "unknown column"))
-            start = reader.line_num + 1
-            for row in reader:
-                if None in row:
-                    problems.append(Problem(str(path), start, "(row)", "more cells than header columns"))
-                line = start
-                rows.append((_nest({k: v for k, v in row.items() if k is not None}), lambda *p, line=line: line))
-                start = reader.line_num + 1
+        _read_csv(path, rows, problems, with_edition=True)
+        csv_files["pieces"] = path
+        wpath = root / "works.csv"
+        if wpath.is_file() and wpath != path:
+            _read_csv(wpath, work_rows, problems, with_edition=False)
+            csv_files["works"] = wpath
         if not rows:
             problems.append(Problem(str(path), None, "pieces", "the CSV has no rows"))
     else:
         raise CatalogueError([Problem(str(path), None, "(file)", "catalogue must be .yaml, .yml or .csv")])
 
+    seen_images: dict[str, str] = {}  # image sha256 -> "piece 3" / "work 1", across both sections
     pieces: list[Piece] = []
-    seen_ids: dict[int, int | None] = {}
-    seen_images: dict[str, int] = {}
     images: dict[int, Path] = {}
-    for raw, line_of in rows:
-        if not isinstance(raw, dict):
-            problems.append(Problem(str(path), line_of(), "piece", "must be a mapping of fields"))
-            continue
-        label = f"piece {raw.get('id', '?')}"
-        try:
-            piece = Piece.model_validate(raw)
-        except ValidationError as exc:
-            for err in exc.errors():
-                problems.append(Problem(str(path), line_of(*err["loc"]), f"{label}: {_loc(err['loc'])}", err["msg"]))
-            continue
-        if piece.id in seen_ids:
-            problems.append(Problem(str(path), line_of("id"), f"{label}: id",
-                                    f"duplicate id (first used on line {seen_ids[piece.id]})"))
-            continue
-        seen_ids[piece.id] = line_of("id")
-        img = root / piece.image
-        if not img.is_file():
-            problems.append(Problem(str(path), line_of("image"), f"{label}: image", f"file not found: {img}"))
-            continue
-        content = img.read_bytes()
-        if not content.startswith(_SIGNATURES[img.suffix.lower()]):
-            problems.append(Problem(str(path), line_of("image"), f"{label}: image",
-                                    f"{img.name} is not a {img.suffix.lower()[1:].upper()} file"))
-            continue
-        digest = hashlib.sha256(content).hexdigest()
-        if digest in seen_images:
-            problems.append(Problem(str(path), line_of("image"), f"{label}: image",
-                                    f"same image content as piece {seen_images[digest]}; every piece needs its own master image"))
-            continue
-        seen_images[digest] = piece.id
-        images[piece.id] = img
-        pieces.append(piece)
+    works: list[Work] = []
+    work_images: dict[int, Path] = {}
+    for model, section_rows, kind, out, out_images in ((Piece, rows, "piece", pieces, images),
+                                                       (Work, work_rows, "work", works, work_images)):
+        seen_ids: dict[int, int | None] = {}
+        file = str(csv_files.get(f"{kind}s", path))
+        for raw, line_of in section_rows:
+            if not isinstance(raw, dict):
+                problems.append(Problem(file, line_of(), kind, "must be a mapping of fields"))
+                continue
+            label = f"{kind} {raw.get('id', '?')}"
+            try:
+                item = model.model_validate(raw)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    problems.append(Problem(file, line_of(*err["loc"]), f"{label}: {_loc(err['loc'])}", err["msg"]))
+                continue
+            if item.id in seen_ids:
+                problems.append(Problem(file, line_of("id"), f"{label}: id",
+                                        f"duplicate id (first used on line {seen_ids[item.id]})"))
+                continue
+            seen_ids[item.id] = line_of("id")
+            img = root / item.image
+            if not img.is_file():
+                problems.append(Problem(file, line_of("image"), f"{label}: image", f"file not found: {img}"))
+                continue
+            content = img.read_bytes()
+            if not content.startswith(_SIGNATURES[img.suffix.lower()]):
+                problems.append(Problem(file, line_of("image"), f"{label}: image",
+                                        f"{img.name} is not a {img.suffix.lower()[1:].upper()} file"))
+                continue
+            digest = hashlib.sha256(content).hexdigest()
+            if digest in seen_images:
+                problems.append(Problem(file, line_of("image"), f"{label}: image",
+                                        f"same image content as {seen_images[digest]}; every piece needs its own master image"))
+                continue
+            seen_images[digest] = label
+            out_images[item.id] = img
+            out.append(item)
 
     if collection is not None:
         for attr in ("image", "banner_image"):
@@ -229,4 +238,31 @@ def load_catalogue(path: str | Path) -> LoadedCatalogue:
     if problems:
         raise CatalogueError(problems)
     pieces.sort(key=lambda p: p.id)
-    return LoadedCatalogue(Catalogue(collection=collection, pieces=pieces), path, root, images)
+    works.sort(key=lambda w: w.id)
+    return LoadedCatalogue(Catalogue(collection=collection, pieces=pieces, works=works), path, root, images,
+                           work_images)
+
+
+_CSV_TEXT_GROUPS = ("name", "description", "artist", "studio", "kiln", "glaze", "technique")
+
+
+def _read_csv(path: Path, rows: list[tuple[dict, Any]], problems: list[Problem], with_edition: bool) -> None:
+    """Appends (nested row, line finder) for every row of `path`; unknown columns are problems."""
+    groups: dict[str, tuple[str, ...]] = {g: ("en", "zh-CN") for g in _CSV_TEXT_GROUPS}
+    groups["dimensions"] = ("height_mm", "width_mm", "depth_mm")
+    if with_edition:
+        groups["edition"] = ("kind", "size")
+    known = {"id", "year", "image"} | {f"{group}.{k}" for group, ks in groups.items() for k in ks}
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        for col in reader.fieldnames or []:
+            if col.strip() not in known:
+                hint = " (a 1/1 work has no edition)" if col.strip().startswith("edition.") else ""
+                problems.append(Problem(str(path), 1, col, "unknown column" + hint))
+        start = reader.line_num + 1
+        for row in reader:
+            if None in row:
+                problems.append(Problem(str(path), start, "(row)", "more cells than header columns"))
+            line = start
+            rows.append((_nest({k: v for k, v in row.items() if k is not None}), lambda *p, line=line: line))
+            start = reader.line_num + 1

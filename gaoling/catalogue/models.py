@@ -52,19 +52,26 @@ class Dimensions(BaseModel):
 
 
 class Edition(BaseModel):
+    """How many tokens of the capped edition show this piece. `unique` is accepted only to say
+    where a 1/1 belongs: in the catalogue's `works` section, never among the edition's tokens."""
+
     model_config = ConfigDict(extra="forbid")
     kind: Literal["unique", "limited", "open"] = "limited"
     size: int = Field(ge=1, le=1_000_000)
 
-    @field_validator("size")
+    @field_validator("kind")
     @classmethod
-    def _size(cls, v: int, info) -> int:
-        if info.data.get("kind") == "unique" and v != 1:
-            raise ValueError("a unique piece has edition size 1")
+    def _kind(cls, v: str) -> str:
+        if v == "unique":
+            raise ValueError("a unique (1/1) work is never an edition token: move it to the `works:` section "
+                             "of the catalogue (it is minted on the artworks collection and auctioned there)")
         return v
 
 
-class Piece(BaseModel):
+class Work(BaseModel):
+    """A piece described in both languages. In `works:` it is a 1/1 for the artworks collection;
+    `Piece` adds the edition size for an edition piece."""
+
     model_config = ConfigDict(extra="forbid")
     id: int = Field(ge=1, le=2**64)
     name: Bilingual
@@ -77,7 +84,6 @@ class Piece(BaseModel):
     dimensions: Dimensions
     year: int = Field(ge=1000)
     image: str = Field(min_length=1)
-    edition: Edition
 
     @field_validator("year")
     @classmethod
@@ -90,6 +96,13 @@ class Piece(BaseModel):
     @classmethod
     def _image(cls, v: str) -> str:
         return check_image_path(v)
+
+
+class Piece(Work):
+    """An edition piece: tokens of the capped edition, `edition.size` of them (see
+    gaoling.catalogue.tokens for which token ids)."""
+
+    edition: Edition
 
 
 class CollectionInfo(BaseModel):
@@ -113,6 +126,10 @@ class CollectionInfo(BaseModel):
 
 
 class Catalogue(BaseModel):
+    """`pieces` are the edition's, in token order (sizes add up to the edition's cap); `works`
+    are 1/1s with ids of their own, published for the artworks collection."""
+
     model_config = ConfigDict(extra="forbid")
     collection: CollectionInfo
     pieces: list[Piece] = Field(min_length=1)
+    works: list[Work] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .models import Bilingual, CollectionInfo, Piece
+from .models import Bilingual, CollectionInfo, Piece, Work
 
 TRAITS = [  # (attribute on Piece, English label, Chinese label)
     ("artist", "Artist", "艺术家"),
@@ -21,7 +21,7 @@ TRAITS = [  # (attribute on Piece, English label, Chinese label)
     ("glaze", "Glaze", "釉色"),
     ("technique", "Technique", "工艺"),
 ]
-LABELS_ZH = {"Dimensions": "尺寸", "Year": "年份", "Edition": "版本", "Edition size": "发行量"}
+LABELS_ZH = {"Dimensions": "尺寸", "Year": "年份", "Edition": "版本", "Edition size": "发行量", "Edition number": "编号"}
 EDITION_ZH = {"unique": "孤品", "limited": "限量", "open": "不限量"}
 SEP = " · "
 
@@ -38,38 +38,79 @@ def bilingual_description(text: Bilingual) -> str:
     return f"{text.en}\n\n{text.zh_cn}"
 
 
-def token_metadata(piece: Piece, image_uri: str, collection: CollectionInfo) -> dict:
+def _traits(piece: Work) -> tuple[list[dict], dict[str, str], dict[str, str]]:
+    """(attributes, English traits, Chinese traits) shared by edition tokens and 1/1 works."""
     dims = piece.dimensions
     attributes: list[dict] = [{"trait_type": en, "value": getattr(piece, attr).en} for attr, en, _ in TRAITS]
     attributes += [
         {"trait_type": "Dimensions", "value": dims.text()},
         {"display_type": "number", "trait_type": "Year", "value": piece.year},
-        {"trait_type": "Edition", "value": piece.edition.kind},
-        {"display_type": "number", "trait_type": "Edition size", "value": piece.edition.size},
     ]
     traits_en = {en: getattr(piece, attr).en for attr, en, _ in TRAITS}
     traits_zh = {zh: getattr(piece, attr).zh_cn for attr, _, zh in TRAITS}
-    traits_zh.update({LABELS_ZH["Dimensions"]: dims.text(), LABELS_ZH["Year"]: str(piece.year),
-                      LABELS_ZH["Edition"]: EDITION_ZH[piece.edition.kind],
-                      LABELS_ZH["Edition size"]: str(piece.edition.size)})
-    dims_out = {"height": _num(dims.height_mm)}
+    traits_zh.update({LABELS_ZH["Dimensions"]: dims.text(), LABELS_ZH["Year"]: str(piece.year)})
+    return attributes, traits_en, traits_zh
+
+
+def _dimensions(piece: Work) -> dict:
+    dims = piece.dimensions
+    out = {"height": _num(dims.height_mm)}
     if dims.width_mm:
-        dims_out["width"] = _num(dims.width_mm)
+        out["width"] = _num(dims.width_mm)
     if dims.depth_mm:
-        dims_out["depth"] = _num(dims.depth_mm)
+        out["depth"] = _num(dims.depth_mm)
+    return out
+
+
+def token_metadata(piece: Piece, image_uri: str, collection: CollectionInfo, token_id: int, number: int) -> dict:
+    """Metadata of edition token `token_id`, copy `number` of `piece` ("#37 / 500")."""
+    size = piece.edition.size
+    mark = f"#{number} / {size}"
+    attributes, traits_en, traits_zh = _traits(piece)
+    attributes += [
+        {"trait_type": "Edition", "value": piece.edition.kind},
+        {"display_type": "number", "trait_type": "Edition size", "value": size},
+        {"display_type": "number", "trait_type": "Edition number", "value": number, "max_value": size},
+    ]
+    traits_zh.update({LABELS_ZH["Edition"]: EDITION_ZH[piece.edition.kind], LABELS_ZH["Edition size"]: str(size),
+                      LABELS_ZH["Edition number"]: mark})
+    traits_en["Edition number"] = mark
     return {
-        "name": bilingual_name(piece.name),
+        "name": f"{bilingual_name(piece.name)} {mark}",
         "description": bilingual_description(piece.description),
         "image": image_uri,
-        "external_url": collection.token_url.replace("{id}", str(piece.id)),
+        "external_url": collection.token_url.replace("{id}", str(token_id)),
         "attributes": attributes,
         "properties": {
             "locales": {
-                "en": {"name": piece.name.en, "description": piece.description.en, "traits": traits_en},
-                "zh-CN": {"name": piece.name.zh_cn, "description": piece.description.zh_cn, "traits": traits_zh},
+                "en": {"name": f"{piece.name.en} {mark}", "description": piece.description.en, "traits": traits_en},
+                "zh-CN": {"name": f"{piece.name.zh_cn} {mark}", "description": piece.description.zh_cn,
+                          "traits": traits_zh},
             },
-            "dimensions_mm": dims_out,
-            "edition": {"kind": piece.edition.kind, "size": piece.edition.size},
+            "dimensions_mm": _dimensions(piece),
+            "edition": {"kind": piece.edition.kind, "size": size, "number": number, "piece": piece.id},
+        },
+    }
+
+
+def work_metadata(work: Work, image_uri: str, collection: CollectionInfo) -> dict:
+    """Metadata of a 1/1 work (its tokenURI on the artworks collection is `ipfs://<CID of this>`)."""
+    attributes, traits_en, traits_zh = _traits(work)
+    attributes.append({"trait_type": "Edition", "value": "unique"})
+    traits_zh[LABELS_ZH["Edition"]] = EDITION_ZH["unique"]
+    return {
+        "name": bilingual_name(work.name),
+        "description": bilingual_description(work.description),
+        "image": image_uri,
+        "external_url": collection.external_link,
+        "attributes": attributes,
+        "properties": {
+            "locales": {
+                "en": {"name": work.name.en, "description": work.description.en, "traits": traits_en},
+                "zh-CN": {"name": work.name.zh_cn, "description": work.description.zh_cn, "traits": traits_zh},
+            },
+            "dimensions_mm": _dimensions(work),
+            "edition": {"kind": "unique", "size": 1, "work": work.id},
         },
     }
 

@@ -20,6 +20,7 @@ class Attribute(BaseModel):
     display_type: Literal["number"] | None = None
     trait_type: str
     value: str | int | float
+    max_value: int | None = None
 
 
 class LocaleText(BaseModel):

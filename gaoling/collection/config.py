@@ -13,6 +13,7 @@ The format and the reasons behind each rule are in docs/collections.md.
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -188,6 +189,15 @@ class TransferPolicy(str, Enum):
         return list(TransferPolicy).index(self)
 
 
+def _show_time(seconds: int) -> str:
+    """A unix time as CST and UTC dates, e.g. 2026-12-03 20:00 CST (12:00 UTC)."""
+    from datetime import datetime, timedelta, timezone
+
+    utc = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    cst = utc.astimezone(timezone(timedelta(hours=8)))
+    return f"{cst:%Y-%m-%d %H:%M} CST ({utc:%Y-%m-%d %H:%M} UTC)"
+
+
 # -- the models ------------------------------------------------------------------------------------
 
 class Royalty(_Model):
@@ -246,6 +256,10 @@ class Phase(_Model):
         start = info.data.get("start")
         if start is not None and value <= start:
             raise ValueError(f"the phase must end after it starts (start {start}, end {value} unix seconds)")
+        now = (info.context or {}).get("now")
+        if now is not None and value <= now:
+            raise ValueError(f"this phase already ended ({_show_time(value)}); nobody could buy in it. Move `end` "
+                             "(and `start`) into the future, or remove the phase")
         return value
 
     def args(self) -> tuple[int, int, int, int]:
@@ -459,8 +473,12 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _describe(error: dict[str, Any]) -> list[tuple[Loc, str]]:
-    """One pydantic error as (field path, message) pairs, worded for the person editing the file."""
+def _describe(error: dict[str, Any], root: type[BaseModel] | None = None) -> list[tuple[Loc, str]]:
+    """One pydantic error as (field path, message) pairs, worded for the person editing the file.
+
+    `root` is the model the file validates against (the collection config unless told), used to
+    list the known fields and suggest the nearest one for a misspelt key."""
+    root = root or CollectionConfig
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     cause = (error.get("ctx") or {}).get("error")
@@ -469,9 +487,12 @@ def _describe(error: dict[str, Any]) -> list[tuple[Loc, str]]:
     if kind == "value_error" and cause is not None:
         return [(loc, str(cause))]
     if kind == "extra_forbidden":
-        owner = _model_at(CollectionConfig, loc[:-1])
-        known = ", ".join(owner.model_fields) if owner else ""
-        return [(loc, "unknown field; check the spelling" + (f" (known fields here: {known})" if known else ""))]
+        owner = _model_at(root, loc[:-1])
+        fields = list(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6) if loc else []
+        hint = f"did you mean `{close[0]}`?" if close else "check the spelling"
+        known = f" (known fields here: {', '.join(fields)})" if fields else ""
+        return [(loc, f"unknown field; {hint}{known}")]
     if kind == "missing":
         return [(loc, "required field is missing; add it")]
     if kind in ("model_type", "dict_type"):
@@ -482,20 +503,22 @@ def _describe(error: dict[str, Any]) -> list[tuple[Loc, str]]:
 
 
 def parse_collection_config(data: Any, source: str = "<config>",
-                            base_dir: str | Path = ".") -> CollectionConfig:
-    """Validates already-parsed YAML/JSON data. `base_dir` resolves the allowlist CSV path."""
+                            base_dir: str | Path = ".", now: int | None = None) -> CollectionConfig:
+    """Validates already-parsed YAML/JSON data. `base_dir` resolves the allowlist CSV path; with
+    `now` (unix seconds; deploys and `ape run check` pass the current time) a phase that has
+    already ended is an error."""
     if not isinstance(data, dict):
         raise CollectionConfigError(source, [("", "the file must be a YAML mapping of fields (name: ..., "
                                               "symbol: ..., ...)")])
     try:
-        return CollectionConfig.model_validate(data, context={"base_dir": Path(base_dir)})
+        return CollectionConfig.model_validate(data, context={"base_dir": Path(base_dir), "now": now})
     except ValidationError as exc:
         issues = [(format_loc(loc), msg) for err in exc.errors(include_url=False)
                   for loc, msg in _describe(err)]
         raise CollectionConfigError(source, issues) from None
 
 
-def load_collection_config(path: str | Path) -> CollectionConfig:
+def load_collection_config(path: str | Path, now: int | None = None) -> CollectionConfig:
     """Reads and validates `metadata/collections/<slug>.yaml` (and the allowlist CSV it names)."""
     path = Path(path)
     source = str(path)
@@ -510,4 +533,4 @@ def load_collection_config(path: str | Path) -> CollectionConfig:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise CollectionConfigError(source, [("", f"{where}not valid YAML: {problem}")]) from None
-    return parse_collection_config(data, source, base_dir=path.parent)
+    return parse_collection_config(data, source, base_dir=path.parent, now=now)

@@ -188,6 +188,19 @@ class SignedOrder:
         return cls.from_dict(data)
 
 
+def check_honourable(edition: Any, quantity: int) -> int:
+    """Refuses an order the edition could not mint now: more than is left of the cap, or a paused
+    sale. Returns what is left. Other signed orders not yet relayed also draw on what is left, so
+    sign the quantity that was paid for, and relay orders promptly."""
+    remaining = int(edition.cap()) - int(edition.totalMinted())
+    if quantity > remaining:
+        raise MintOrderError(f"quantity: {quantity} tokens asked for, but only {remaining} are left of the cap of "
+                             f"{int(edition.cap()):,}; sign an order for at most {remaining}, and refund the rest")
+    if edition.paused():
+        raise MintOrderError("the edition is paused, so the order could not be minted now; unpause it first")
+    return remaining
+
+
 def sign_mint_order(account: Any, domain: Domain, recipient: str, quantity: int,
                     nonce: int | None = None, expiry: int = 0, *, now: int | None = None) -> SignedOrder:
     """Signs a `MintOrder` with any Ape account (keyfile, hardware wallet, test account).

@@ -33,7 +33,9 @@ def open_phases(edition: Any, config: CollectionConfig, sender: Any) -> list[str
     done = []
     for phase_id, args, root in config.phase_args():
         edition.setPhase(phase_id, args, sender=sender)
-        done.append(f"{PHASE_NAMES[phase_id]} phase: price {args[0]} wei, {args[1]}..{args[2]}, "
+        from gaoling.display import ether, when
+
+        done.append(f"{PHASE_NAMES[phase_id]} phase: price {ether(args[0])}, from {when(args[1])} to {when(args[2])}, "
                     f"max {args[3] or 'unlimited'} per wallet")
         if phase_id == PHASE_ALLOWLIST:
             edition.setAllowlistRoot(root, sender=sender)
@@ -67,8 +69,8 @@ def plan_mint(edition: Any, buyer: str, quantity: int, now: int,
 
     phase = edition.phase(PHASE_PUBLIC)
     if not _open(phase, now):
-        when = "has not started" if now < phase.start else "has ended" if phase.end else "is not configured"
-        raise SaleError(f"the public phase {when} (window {phase.start}..{phase.end}, now {now})")
+        raise SaleError(f"the public phase is not open: it {phase_state(phase, now)}"
+                        + ("; mint then" if now < phase.start else ""))
     if phase.maxPerWallet:
         _check_limit(quantity, bought_public, phase.maxPerWallet, "public")
     return MintPlan(PHASE_PUBLIC, quantity, phase.price * quantity)
@@ -80,8 +82,9 @@ def mint(edition: Any, plan: MintPlan, sender: Any) -> Any:
     return edition.mintPublic(plan.quantity, value=plan.value, sender=sender)
 
 
-def withdraw_all(edition: Any, sender: Any) -> list[tuple[str, int]]:
-    """Releases every payee's share (anyone may trigger; the money goes to each payee)."""
+def withdraw_all(edition: Any, sender: Any, on_paid: Any = None) -> list[tuple[str, int]]:
+    """Releases every payee's share (anyone may trigger; the money goes to each payee). `on_paid`
+    hears of each confirmed release, so an interrupted run can say what it did."""
     paid = []
     payees, _ = edition.payees()
     for payee in payees:
@@ -89,7 +92,17 @@ def withdraw_all(edition: Any, sender: Any) -> list[tuple[str, int]]:
         if amount:
             edition.release(payee, sender=sender)
             paid.append((str(payee), amount))
+            if on_paid is not None:
+                on_paid(f"released {amount} wei to {payee}")
     return paid
+
+
+def phase_state(phase: Any, now: int) -> str:
+    """'opens in 3 days (2026-12-05 20:00:00 CST (12:00:00 UTC))', 'open, closes in …', 'closed …'."""
+    from gaoling.display import window
+
+    text = window(int(phase.start), int(phase.end), now)
+    return text if text.startswith(("open", "closed")) else f"is {text}"
 
 
 def _open(phase: Any, now: int) -> bool:

@@ -9,6 +9,8 @@ one more collection on an existing platform.
 
 from __future__ import annotations
 
+import difflib
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,14 +20,19 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from gaoling.collection.config import (
     CollectionConfig,
     CollectionConfigError,
+    FieldIssue,
+    _describe,
+    _uint,
     _Loader,
     format_loc,
     load_collection_config,
 )
+from gaoling.crowdfund.config import CrowdfundSection, check_platform as check_crowdfund
 from gaoling.fan.points import Rules
 from gaoling.inputs import parse_address, parse_price
 
 Address = Annotated[str, BeforeValidator(parse_address)]
+MAX_FEE_BPS = 2_000  # GaolingAuctionHouse.MAX_FEE_BPS; tests/deploy/test_config_check.py reads it from the ABI
 
 
 class PlatformConfigError(ValueError):
@@ -50,15 +57,21 @@ class CollectionEntry(_Model):
                               "the worst first transfer of a batch)")
 
 
+# URIs left unset are published by the deploy (gaoling.deploy.metadata); a value given here wins.
+_URI = "unset: the deploy publishes the metadata and sets this URI"
+
+
 class ArtworksSection(_Model):
     name: str = Field("Gaoling Artworks", min_length=1)
     symbol: str = Field("GLA", min_length=1, pattern=r"^\S+$")
-    contract_uri: str = ""
+    contract_uri: str | None = Field(None, description=_URI)
 
 
 class AuctionSection(_Model):
     fee_recipient: Address
-    fee_bps: int = Field(ge=0, le=1000, description="platform fee in bps (the contract caps it at 10%)")
+    fee_bps: Annotated[int, _uint(0, MAX_FEE_BPS, f"the auction house accepts a platform fee of 0..{MAX_FEE_BPS} "
+                                  f"bps (0%..{MAX_FEE_BPS // 100}%, its MAX_FEE_BPS)")] = Field(
+        description="platform fee in bps, taken from each settled auction (the contract caps it at 20%)")
     # Points for auction wins (security review F-01): the platform's own collections (artworks and
     # every edition above) are registered automatically; list partner collections here.
     min_recorded_price: str = Field("0.001 ether", description="lowest auction price that earns points")
@@ -81,13 +94,19 @@ class PointsSection(_Model):
 
 
 class CouponsSection(_Model):
-    base_uri: str = Field("ipfs://glazes/", min_length=1)
+    base_uri: str | None = Field(None, description=_URI + " (uri(id) = base + id + '.json')")
+    contract_uri: str | None = Field(None, description=_URI)
 
 
 class CertificateSection(_Model):
     attester: Address | None = None
-    base_uri: str = ""
-    contract_uri: str = ""
+    token_uri: str | None = Field(None, description=_URI + " (one JSON shared by every certificate)")
+    contract_uri: str | None = Field(None, description=_URI)
+
+
+def _price_text(value: Any) -> str:
+    parse_price(value)  # raises "write it as text with a unit, e.g. '0.05 ether'" for a bare 0.05
+    return str(value)
 
 
 class VoucherPayee(_Model):
@@ -98,12 +117,14 @@ class VoucherPayee(_Model):
 class VouchersSection(_Model):
     name: str = Field("Gaoling Firing Voucher", min_length=1)
     symbol: str = Field("GLVOUCHER", min_length=1, pattern=r"^\S+$")
-    base_uri: str = Field("ipfs://vouchers/", min_length=1)
+    base_uri: str | None = Field(None, description=_URI + " (tokenURI = base + status + '.json')")
+    contract_uri: str | None = Field(None, description=_URI)
     delivery_timeout_days: int = Field(30, ge=1, le=365, description="days after shipping before delivery is assumed")
     refund_after_days: int = Field(180, ge=30, le=730, description="days without progress after which a holder "
                                    "may refund a voucher")
     payees: list[VoucherPayee] = Field(min_length=1, description="who receives voucher revenue once pieces are delivered")
-    price: str = Field(description="voucher price for every customizable collection, e.g. '0.1 ether'")
+    price: Annotated[str, BeforeValidator(_price_text)] = Field(
+        description="voucher price for every customizable collection, e.g. '0.1 ether'")
     customizable: list[str] = Field(default_factory=list,
                                     description="slugs of collections (from `collections`) whose tokens may be made real")
 
@@ -115,14 +136,61 @@ class VouchersSection(_Model):
             raise ValueError(f"the shares add up to {total} bps; they must add up to exactly 10000")
         return payees
 
-    @field_validator("price")
-    @classmethod
-    def _price(cls, value: str) -> str:
-        parse_price(value)
-        return value
-
     def price_wei(self) -> int:
         return parse_price(self.price)
+
+
+# The people-facing roles of each platform contract (contract-to-contract roles such as SPENDER_ROLE
+# are wired by the plan). tests/deploy/test_roles.py checks this table against the compiled ABIs.
+PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
+    "artworks": ("CURATOR_ROLE",),
+    "auction": ("PAUSER_ROLE",),
+    "certificate": ("ATTESTER_ROLE",),
+    "vouchers": ("ISSUER_ROLE", "ORDER_SIGNER_ROLE", "FULFILMENT_ROLE", "PAUSER_ROLE"),
+}
+
+
+def _holders(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise ValueError("name at least one address, or remove the role to leave it with the admin")
+    out = []
+    for i, item in enumerate(items):
+        try:
+            out.append(parse_address(item))
+        except ValueError as exc:
+            raise ValueError(f"[{i}]: {exc}" if isinstance(value, list) else str(exc)) from None
+    return tuple(out)
+
+
+def _role_section(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """`{vouchers: {fulfilment: 0x.., pauser: [0x.., 0x..]}}` -> `{vouchers: {FULFILMENT_ROLE: (..)}}`."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of contract -> role -> address, e.g. vouchers: {fulfilment: \"0x...\"}")
+    from gaoling.deploy.roles import parse_role  # light module; avoids a cycle at import
+
+    issues: list[tuple[tuple, str]] = []
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for contract, roles in value.items():
+        if contract not in PLATFORM_ROLES:
+            close = difflib.get_close_matches(str(contract), list(PLATFORM_ROLES), n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            issues.append(((contract,), f"{hint}people hold roles on {', '.join(PLATFORM_ROLES)} (edition roles go in "
+                                        "the collection config's `roles`)"))
+            continue
+        if not isinstance(roles, dict):
+            issues.append(((contract,), "expected a mapping of role -> address, e.g. fulfilment: \"0x...\""))
+            continue
+        out[contract] = {}
+        for name, holders in roles.items():
+            try:
+                role = parse_role(str(name), list(PLATFORM_ROLES[contract]), contract)
+                out[contract][role] = _holders(holders)
+            except ValueError as exc:
+                issues.append(((contract, name), str(exc)))
+    if issues:
+        raise FieldIssue(*issues)
+    return out
 
 
 class PlatformConfig(_Model):
@@ -134,7 +202,10 @@ class PlatformConfig(_Model):
     coupons: CouponsSection | None = None
     certificate: CertificateSection | None = None
     vouchers: VouchersSection | None = None
+    crowdfund: CrowdfundSection | None = None  # gaoling.crowdfund.config
     admin: Address | None = Field(None, description="default handover target when --admin is not given")
+    roles: Annotated[dict[str, dict[str, tuple[str, ...]]], BeforeValidator(_role_section)] = Field(
+        default_factory=dict, description="holders of each operational role, per platform contract")
 
 
 class LoadedPlatform:
@@ -158,16 +229,19 @@ def _read_yaml(path: Path) -> Any:
         raise PlatformConfigError(str(path), [("", f"not valid YAML: {exc}")]) from None
 
 
-def load_platform_config(path: str | Path) -> LoadedPlatform:
-    """Validates `path` and every collection config it references; raises PlatformConfigError."""
+def load_platform_config(path: str | Path, now: int | None = None) -> LoadedPlatform:
+    """Validates `path` and every collection config it references; raises PlatformConfigError.
+    `now` (unix seconds, default the current time) makes a sale phase that has already ended an error."""
     path = Path(path)
+    now = int(time.time()) if now is None else now
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise PlatformConfigError(str(path), [("", "expected a mapping with collections, auction, points, ...")])
     try:
         config = PlatformConfig.model_validate(data)
     except ValidationError as exc:
-        raise PlatformConfigError(str(path), [(format_loc(e["loc"]), e["msg"]) for e in exc.errors()]) from None
+        raise PlatformConfigError(str(path), [(format_loc(loc), msg) for e in exc.errors(include_url=False)
+                                              for loc, msg in _describe(e, PlatformConfig)]) from None
     issues: list[tuple[str, str]] = []
     loaded: list[tuple[str, CollectionConfig, Path | None]] = []
     seen: set[str] = set()
@@ -179,7 +253,7 @@ def load_platform_config(path: str | Path) -> LoadedPlatform:
             continue
         seen.add(slug)
         try:
-            collection = load_collection_config(cpath)
+            collection = load_collection_config(cpath, now=now)
         except CollectionConfigError as exc:
             issues += [(f"collections[{i}].config", line) for line in str(exc).splitlines()]
             continue
@@ -201,12 +275,18 @@ def load_platform_config(path: str | Path) -> LoadedPlatform:
             if slug not in seen:
                 issues.append((f"vouchers.customizable[{i}]",
                                f"{slug} is not one of the collections listed above ({', '.join(sorted(seen)) or 'none'})"))
+    if config.crowdfund is not None:
+        issues += check_crowdfund(config.crowdfund, {slug: c.cap for slug, c, _ in loaded}, config.vouchers is not None)
+    for component in config.roles:
+        if getattr(config, component) is None:
+            issues.append((f"roles.{component}", f"there is no {component} section, so no {component} contract to "
+                                                 f"hold roles on: add the section or remove these roles"))
     if issues:
         raise PlatformConfigError(str(path), issues)
     return LoadedPlatform(path, config, loaded)
 
 
-def load_any_config(path: str | Path, catalogue: str | Path | None = None) -> LoadedPlatform:
+def load_any_config(path: str | Path, catalogue: str | Path | None = None, now: int | None = None) -> LoadedPlatform:
     """A platform config, or a single collection config (recognised by its `cap` field).
 
     `catalogue` (`ape run deploy --catalogue`) is published and its URIs set on the collection: the
@@ -215,12 +295,12 @@ def load_any_config(path: str | Path, catalogue: str | Path | None = None) -> Lo
     data = _read_yaml(path)
     if isinstance(data, dict) and "cap" in data:
         try:
-            collection = load_collection_config(path)
+            collection = load_collection_config(path, now=int(time.time()) if now is None else now)
         except CollectionConfigError as exc:
             raise PlatformConfigError(str(path), [("", line) for line in str(exc).splitlines()]) from None
         platform = LoadedPlatform(path, PlatformConfig(), [(path.stem, collection, None)])
     else:
-        platform = load_platform_config(path)
+        platform = load_platform_config(path, now=now)
     if catalogue is not None:
         catalogue = Path(catalogue)
         if not catalogue.is_file():

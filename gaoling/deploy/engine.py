@@ -15,6 +15,14 @@ On a rerun:
 - a confirmed step whose arguments differ from today's plan stops the run: the config changed
   after deploying, which needs a human decision, not a second contract.
 
+A call step that needs a role the deployer does not hold (a new drop on a platform already handed
+to its multisig: `points.grantRole`, `vouchers.setRange`) is not sent. It is recorded as
+`awaiting` with its target, calldata and the missing role, and collected in `Engine.awaiting`;
+`deploy_platform` writes those steps as a Safe Transaction Builder batch. On a rerun an awaiting
+step whose effect can be read back (role held, address set, range set) is recorded as
+`confirmed` with `executed_by: multisig`; if the deployer has meanwhile been given the role, the
+step is simply sent.
+
 Failure injection for tests: `GAOLING_DEPLOY_FAIL_AFTER=N` raises `InjectedFailure` after the N-th
 step sent in this run is confirmed on chain but before the manifest records it as confirmed - the
 worst moment to be killed.
@@ -32,6 +40,7 @@ from web3.exceptions import TransactionNotFound
 
 from gaoling.deploy.manifest import Manifest, to_jsonable
 from gaoling.deploy.plan import Step, resolve
+from gaoling.deploy.roles import batch_transaction, missing_role
 
 FAIL_AFTER_ENV = "GAOLING_DEPLOY_FAIL_AFTER"
 
@@ -47,7 +56,7 @@ class InjectedFailure(RuntimeError):
 @dataclass
 class StepResult:
     step: Step
-    action: str  # "sent" | "skipped" | "recovered"
+    action: str  # "sent" | "skipped" | "recovered" | "awaiting" (the multisig must send it) | "multisig"
     entry: dict[str, Any]
 
 
@@ -105,6 +114,7 @@ class Engine:
         env = os.environ.get(FAIL_AFTER_ENV)
         self.fail_after = fail_after if fail_after is not None else (int(env) if env else None)
         self.sent = 0
+        self.awaiting: list[StepResult] = []
 
     # -- public --------------------------------------------------------------------------------
 
@@ -130,8 +140,11 @@ class Engine:
         args = resolve(step.args, addresses)
         entry = self.manifest.steps.get(step.id)
         if entry is not None:
-            if to_jsonable(args) != entry["args"] or entry["contract"] != step.contract \
-                    or entry.get("method") != step.method:
+            changed = to_jsonable(args) != entry["args"] or entry["contract"] != step.contract \
+                or entry.get("method") != step.method
+            if changed and entry["status"] == "awaiting":
+                entry = {**entry, "status": "superseded"}  # never sent: today's plan replaces it
+            elif changed:
                 raise DeployError(
                     f"step {step.id}: the plan now has {step.describe()} with args {to_jsonable(args)}, "
                     f"but {self.manifest.path} recorded args {entry['args']}. The config changed after "
@@ -139,10 +152,34 @@ class Engine:
             if entry["status"] == "confirmed":
                 self._check_confirmed(step, entry)
                 return self._report(StepResult(step, "skipped", entry))
-            recovered = self._recover_pending(step, entry)
-            if recovered is not None:
-                return self._report(StepResult(step, "recovered", recovered))
+            if entry["status"] == "awaiting":
+                if executed(self.contract(step.target), step.method, args):  # type: ignore[arg-type]
+                    done = dict(entry, status="confirmed", executed_by="multisig")
+                    self.manifest.steps[step.id] = done
+                    self.manifest.save()
+                    return self._report(StepResult(step, "multisig", done))
+            elif entry["status"] == "pending":
+                recovered = self._recover_pending(step, entry)
+                if recovered is not None:
+                    return self._report(StepResult(step, "recovered", recovered))
+        if not step.is_deploy:
+            target = self.contract(step.target)  # type: ignore[arg-type]
+            lacking = missing_role(target, step.contract, step.method, args, self.deployer.address)  # type: ignore[arg-type]
+            if lacking is not None:
+                return self._await(step, target, args, lacking)
         return self._report(StepResult(step, "sent", self._send(step, args)))
+
+    def _await(self, step: Step, target: Any, args: Any, role: str) -> StepResult:
+        """Records a step the deployer may not send: the account holding `role` must."""
+        entry = {"status": "awaiting", "kind": "call", "contract": step.contract, "method": step.method,
+                 "target": step.target, "args": to_jsonable(args), "role": role,
+                 "transaction": batch_transaction(target, step.method, args)}  # type: ignore[arg-type]
+        self.manifest.steps[step.id] = entry
+        self.manifest.data["complete"] = False
+        self.manifest.save()
+        result = StepResult(step, "awaiting", entry)
+        self.awaiting.append(result)
+        return self._report(result)
 
     def _check_confirmed(self, step: Step, entry: dict[str, Any]) -> None:
         if not step.is_deploy:
@@ -220,3 +257,30 @@ class Engine:
         if self.on_step is not None:
             self.on_step(result)
         return result
+
+
+def executed(target: Any, method: str, args: Any) -> bool:
+    """Whether the effect of `method(args)` is visible on `target` (so another account sent it).
+
+    Only effects that can be read back are recognised; other steps stay awaiting until the
+    deployer is given the role (then they are sent) or a person records them by hand."""
+    args = tuple(args)
+    try:
+        if method == "grantRole":
+            return bool(target.hasRole(args[0], args[1]))
+        if method == "revokeRole":
+            return not target.hasRole(args[0], args[1])
+        getter = {"setPointsLedger": "pointsLedger", "setPurchaseRecorder": "purchaseRecorder",
+                  "setAuctionHouse": "auctionHouse", "setContractURI": "contractURI"}.get(method)
+        if getter is not None:
+            return str(getattr(target, getter)()).lower() == str(args[0]).lower()
+        if method == "setRange":
+            ranges = target.ranges(args[0])
+            index = int(args[1])
+            if index >= len(ranges):
+                return False
+            got = ranges[index]
+            return (int(got.fromTokenId), int(got.toTokenId), int(got.price)) == (int(args[2]), int(args[3]), int(args[4]))
+    except Exception:  # noqa: BLE001 - an unreadable effect means "not seen yet", never "done"
+        return False
+    return False

@@ -33,10 +33,14 @@ def _role_id(contract: Any, name: str) -> bytes:
     return bytes(getattr(contract, name)())
 
 
-def handover_steps(engine: Any, admin: str) -> list[Step]:
+def handover_steps(engine: Any, admin: str, named: set[tuple[str, str]] | None = None) -> list[Step]:
     """Grant steps (every role the deployer holds, to `admin`), then renounce steps, from chain state.
 
+    `named` lists (contract step id, role) pairs whose holders the config names (platform.yaml
+    `roles`, a collection's `roles`): those stay with the named holders only, so that fulfilment
+    staff, not the multisig, hold FULFILMENT_ROLE. DEFAULT_ADMIN_ROLE always goes to `admin`.
     Steps an earlier run already recorded are kept, so a rerun recovers or skips them."""
+    named = named or set()
     admin = to_checksum_address(admin)
     deployer = engine.deployer.address
     if admin == deployer:
@@ -51,7 +55,8 @@ def handover_steps(engine: Any, admin: str) -> list[Step]:
             rid = _role_id(contract, role)
             gid, rnid = f"handover:{cid}:grant:{role}", f"handover:{cid}:renounce:{role}"
             held = bool(contract.hasRole(rid, deployer))
-            if gid in recorded or (held and not contract.hasRole(rid, admin)):
+            to_admin = role == "DEFAULT_ADMIN_ROLE" or (cid, role) not in named
+            if gid in recorded or (held and to_admin and not contract.hasRole(rid, admin)):
                 grants.append(Step(gid, name, (Role(role), admin), "grantRole", cid))
             if rnid in recorded or held:
                 renounces.append(Step(rnid, name, (Role(role), deployer), "renounceRole", cid))

@@ -110,6 +110,11 @@ class PlanContext:
     platform: LoadedPlatform
     deployer: str
     uris: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (base, contract)
+    # published platform metadata, e.g. "coupons.base" (gaoling.deploy.metadata.PublishedMetadata.uris)
+    platform_uris: dict[str, str] = field(default_factory=dict)
+
+    def uri(self, key: str, configured: str | None = None) -> str:
+        return self.platform_uris.get(key) or configured or ""
 
 
 Component = Callable[[PlanContext], list[Step]]
@@ -127,11 +132,14 @@ def _coupons(ctx: PlanContext) -> list[Step]:
     if section is None:
         return []
     glazes = [g.as_tuple() for g in DEFAULT_GLAZES]
-    return [
-        Step("coupons", "GlazeCoupons", (ctx.deployer, Ref("points"), section.base_uri, glazes)),
+    steps = [
+        Step("coupons", "GlazeCoupons", (ctx.deployer, Ref("points"), ctx.uri("coupons.base", section.base_uri), glazes)),
         Step("coupons:spender", "PointsLedger", (Role("SPENDER_ROLE"), Ref("coupons")), "grantRole", "points",
              "coupons spend points"),
     ]
+    if contract := ctx.uri("coupons.contract", section.contract_uri):
+        steps.append(Step("coupons:contract-uri", "GlazeCoupons", (contract,), "setContractURI", "coupons"))
+    return steps
 
 
 def _certificate(ctx: PlanContext) -> list[Step]:
@@ -139,7 +147,8 @@ def _certificate(ctx: PlanContext) -> list[Step]:
     if section is None:
         return []
     return [Step("certificate", "FiringCertificate",
-                 (ctx.deployer, section.attester or ZERO_ADDRESS, section.base_uri, section.contract_uri))]
+                 (ctx.deployer, section.attester or ZERO_ADDRESS, ctx.uri("certificate.token", section.token_uri),
+                  ctx.uri("certificate.contract", section.contract_uri)))]
 
 
 def _artworks_and_auction(ctx: PlanContext) -> list[Step]:
@@ -147,7 +156,8 @@ def _artworks_and_auction(ctx: PlanContext) -> list[Step]:
     steps: list[Step] = []
     if cfg.artworks is not None:
         a = cfg.artworks
-        steps.append(Step("artworks", "GaolingArtworks", (a.name, a.symbol, ctx.deployer, a.contract_uri)))
+        steps.append(Step("artworks", "GaolingArtworks",
+                          (a.name, a.symbol, ctx.deployer, ctx.uri("artworks.contract", a.contract_uri))))
     if cfg.auction is not None:
         steps.append(Step("auction", "GaolingAuctionHouse",
                           (ctx.deployer, cfg.auction.fee_recipient, cfg.auction.fee_bps)))
@@ -191,7 +201,8 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
     section = cfg.vouchers
     if section is None:
         return []
-    init = (section.name, section.symbol, section.base_uri, ctx.deployer, Ref("certificate"), Ref("coupons"),
+    init = (section.name, section.symbol, ctx.uri("vouchers.base", section.base_uri), ctx.deployer,
+            Ref("certificate"), Ref("coupons"),
             [p.address for p in section.payees], [p.bps for p in section.payees],
             section.delivery_timeout_days * 86_400)
     steps = [
@@ -199,6 +210,8 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
         Step("vouchers:redeemer", "GlazeCoupons", (Role("REDEEMER_ROLE"), Ref("vouchers")), "grantRole", "coupons",
              "redemptions consume and restore coupons"),
     ]
+    if contract := ctx.uri("vouchers.contract", section.contract_uri):
+        steps.append(Step("vouchers:contract-uri", "GaolingVouchers", (contract,), "setContractURI", "vouchers"))
     caps = {slug: config.cap for slug, config, _ in ctx.platform.collections}
     for slug in section.customizable:
         steps.append(Step(f"vouchers:range:{slug}", "GaolingVouchers",
@@ -211,6 +224,31 @@ def _vouchers(ctx: PlanContext) -> list[Step]:
             Step("vouchers:recorder", "GaolingVouchers", (Ref("points"),), "setPointsLedger", "vouchers"),
         ]
     return steps
+
+
+# Platform component -> contract type, for the holders named in platform.yaml `roles`.
+PLATFORM_CONTRACTS = {"artworks": "GaolingArtworks", "auction": "GaolingAuctionHouse",
+                      "certificate": "FiringCertificate", "vouchers": "GaolingVouchers"}
+
+
+def _platform_roles(ctx: PlanContext) -> list[Step]:
+    """platform.yaml `roles`: each named holder is granted its role (the admin then does not get it)."""
+    steps: list[Step] = []
+    for component, roles in ctx.platform.config.roles.items():
+        for role, holders in roles.items():
+            for holder in holders:
+                steps.append(Step(f"roles:{component}:{role}:{holder}", PLATFORM_CONTRACTS[component],
+                                  (Role(role), holder), "grantRole", component, "named in platform.yaml roles"))
+    return steps
+
+
+def named_holders(platform: LoadedPlatform) -> set[tuple[str, str]]:
+    """(contract step id, role) pairs whose holders the configs name: the handover leaves those
+    operational roles with them instead of also giving them to the admin."""
+    out = {(component, role) for component, roles in platform.config.roles.items() for role in roles}
+    for slug, config, _catalogue in platform.collections:
+        out |= {(f"edition:{slug}", EDITION_ROLES[name]) for name in config.role_grants()}
+    return out
 
 
 # Contract defaults of the security-review parameters; a step is planned only for another value.
@@ -252,9 +290,15 @@ def _security_review(ctx: PlanContext) -> list[Step]:
     return steps
 
 
+def _crowdfund(ctx: PlanContext) -> list[Step]:
+    from gaoling.crowdfund.plan import steps  # the crowdfund's own module builds its steps
+
+    return steps(ctx)
+
+
 # Order matters: a component may only Ref steps of components before it.
 COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers,
-                               _security_review]
+                               _security_review, _platform_roles, _crowdfund]
 
 
 def build_plan(ctx: PlanContext, components: list[Component] | None = None) -> list[Step]:

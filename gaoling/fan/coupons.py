@@ -81,24 +81,14 @@ def list_glazes(coupons: Any) -> list[GlazeView]:
 
 
 def glaze_metadata(glaze: GlazeSpec | GlazeView, image: str | None = None) -> dict[str, Any]:
-    """ERC-1155 metadata JSON for one glaze (`<base><id>.json`), bilingual zh-CN / en.
+    """ERC-1155 metadata JSON for one glaze (`<base><id>.json`), bilingual zh-CN / en, exactly as
+    the deploy publishes it (gaoling.catalogue.platform renders it)."""
+    from gaoling.catalogue.platform import GlazeText, glaze_json
 
-    `name` and `description` carry both languages for wallets that show one string; the
-    `properties.name` object carries each language separately for apps that pick one.
-    """
-    meta: dict[str, Any] = {
-        "name": f"{glaze.name_zh} {glaze.name_en} coupon",
-        "description": (
-            f"兑换券：用于定制实体瓷器时选择{glaze.name_zh}。"
-            f" Coupon: choose {glaze.name_en.lower()} when a physical piece is fired."
-        ),
-        "properties": {
-            "name": {"zh-CN": glaze.name_zh, "en": glaze.name_en},
-            "price_points": glaze.price,
-        },
-    }
-    if image:
-        meta["image"] = image
+    glaze_id = glaze.glaze_id if isinstance(glaze, GlazeView) else None
+    meta = glaze_json(GlazeText(glaze_id, glaze.name_en, glaze.name_zh), image or "")
+    if not image:
+        del meta["image"]
     return meta
 
 

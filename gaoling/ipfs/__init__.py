@@ -4,11 +4,13 @@ Cluster. See docs/ipfs.md."""
 
 from .backends import BackendError, ClusterBackend, KuboBackend, PinFailed, PinningServiceBackend, make_backend
 from .config import ConfigError, IpfsConfig, load_config
-from .publish import PublishResult, build_collection, publish_collection
+from .blockstore import FsBlockstore, resolve_uri
+from .publish import PublishedTree, PublishResult, build_collection, publish_collection, publish_tree
 from .unixfs import Entry, Importer, ImportOptions
 
 __all__ = [
-    "BackendError", "ClusterBackend", "ConfigError", "Entry", "Importer", "ImportOptions", "IpfsConfig",
+    "BackendError", "ClusterBackend", "ConfigError", "Entry", "FsBlockstore", "PublishedTree", "publish_tree",
+    "resolve_uri", "Importer", "ImportOptions", "IpfsConfig",
     "KuboBackend", "PinFailed", "PinningServiceBackend", "PublishResult", "build_collection", "load_config",
     "make_backend", "publish_collection",
 ]

@@ -121,3 +121,48 @@ def list_directory(store: Blockstore, root: bytes) -> dict[str, bytes]:
         else:
             out[link.name[2:]] = link.cid
     return out
+
+
+def lookup(store: Blockstore, directory: bytes, name: str) -> bytes:
+    """The CID that `name` names in a UnixFS directory, found as a gateway finds it: a basic
+    directory by its links, a HAMT shard by walking the buckets that murmur3-x64-64(name) selects
+    (never by listing all entries). Raises FileNotFoundError when there is no such entry."""
+    import mmh3
+
+    key = name.encode()
+    node = decode_node(store.get(directory))
+    fs = decode_unixfs(node.data or b"")
+    if fs.type == T_DIRECTORY:
+        for link in node.links:
+            if link.name == name:
+                return link.cid
+        raise FileNotFoundError(f"{cids.to_str(directory)} has no entry {name!r}")
+    if fs.type != T_HAMT:
+        raise NotADirectoryError(cids.to_str(directory))
+    depth = 0
+    while True:
+        rnd, byte = divmod(depth, 8)
+        digest = mmh3.hash64(key + (bytes([rnd]) if rnd else b""), signed=False)[0].to_bytes(8, "big")
+        label = "%02X" % digest[byte]
+        sub = None
+        for link in node.links:
+            if link.name == label + name:
+                return link.cid
+            if link.name == label:
+                sub = link.cid
+        if sub is None:
+            raise FileNotFoundError(f"{cids.to_str(directory)} has no entry {name!r}")
+        node = decode_node(store.get(sub))
+        depth += 1
+
+
+def resolve_uri(store: Blockstore, uri: str) -> bytes:
+    """The bytes of the file `ipfs://<CID>[/path...]` names, read from `store`."""
+    if not uri.startswith("ipfs://"):
+        raise ValueError(f"{uri!r} is not an ipfs:// URI")
+    root, *parts = uri[len("ipfs://"):].split("/")
+    current = cids.parse(root)
+    for part in parts:
+        if part:
+            current = lookup(store, current, part)
+    return read_file(store, current)

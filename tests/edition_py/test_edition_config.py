@@ -79,9 +79,9 @@ def test_sample_phases_and_allowlist_root(sample_config: Path, sample_allowlist:
     phases = config.phase_args()
     assert [p[0] for p in phases] == [PHASE_ALLOWLIST, PHASE_PUBLIC]
     (_, allowlist, root), (_, public, public_root) = phases
-    # 2026-12-01T20:00:00+08:00 == 2026-12-01T12:00:00Z
-    assert allowlist == (10**16, 1796126400, 1796126400 + 2 * 86400, 3)
-    assert public == (2 * 10**16, 1796126400 + 2 * 86400, 1798977600, 5)
+    # 2030-12-01T20:00:00+08:00 == 2030-12-01T12:00:00Z (the sample sale lies far ahead: ended phases are errors)
+    assert allowlist == (10**16, 1922356800, 1922356800 + 2 * 86400, 3)
+    assert public == (2 * 10**16, 1922356800 + 2 * 86400, 1925208000, 5)
     assert root == bytes.fromhex(build_allowlist(sample_allowlist).root[2:])
     assert public_root == b"\x00" * 32
     for _, args, merkle_root in phases:

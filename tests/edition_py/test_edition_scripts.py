@@ -77,6 +77,15 @@ class _FakeEdition:
     def hasRole(self, role: bytes, account: str) -> bool:  # noqa: N802
         return role == ORDER_SIGNER_ROLE and account == self.signer
 
+    def cap(self) -> int:
+        return 50
+
+    def totalMinted(self) -> int:  # noqa: N802
+        return 38
+
+    def paused(self) -> bool:
+        return False
+
 
 @pytest.fixture
 def sign_order(monkeypatch):
@@ -86,8 +95,10 @@ def sign_order(monkeypatch):
     def run(signer, edition: _FakeEdition, **options):
         monkeypatch.setattr(module, "Contract", lambda address, abi: edition)
         monkeypatch.setattr(module, "chain", SimpleNamespace(
-            chain_id=31337, blocks=SimpleNamespace(head=SimpleNamespace(timestamp=NOW))))
-        args = {"contract_address": EDITION, "recipient": BUYER, "quantity": 2, "expires_in": 3600,
+            chain_id=31337, blocks=SimpleNamespace(head=SimpleNamespace(timestamp=NOW)),
+            provider=SimpleNamespace(get_code=lambda address: b"\x60")))
+        monkeypatch.setattr(module, "Deployment", lambda path: SimpleNamespace(address=lambda kind, explicit: explicit))
+        args = {"contract_address": EDITION, "deployment": None, "recipient": BUYER, "quantity": 2, "expires_in": 3600,
                 "nonce": None, "out": None, "skip_role_check": False, **options}
         return module.cli.callback(account=signer, **args)
     return run
@@ -107,9 +118,17 @@ def test_sign_order_prints_a_verifiable_order(order_signer, sign_order, tmp_path
 def test_sign_order_refuses_without_role_or_wrong_contract(order_signer, sign_order) -> None:
     with pytest.raises(click.ClickException, match="does not hold ORDER_SIGNER_ROLE"):
         sign_order(order_signer, _FakeEdition("0x" + "11" * 20))
-    with pytest.raises(click.ClickException, match="is it a GaolingEdition"):
+    with pytest.raises(ValueError, match="is it a GaolingEdition"):
         sign_order(order_signer, _FakeEdition(order_signer.address, name="SomethingElse"))
     with pytest.raises(click.ClickException, match="names chain 1"):
         sign_order(order_signer, _FakeEdition(order_signer.address, chain_id=1))
     # With the check skipped, a signer without the role still gets an order (e.g. before granting).
     sign_order(order_signer, _FakeEdition("0x" + "11" * 20), skip_role_check=True)
+
+
+def test_sign_order_refuses_more_than_the_chain_can_mint(order_signer, sign_order, capsys) -> None:
+    """12 of 50 left: an order for 13 would be paid for off chain and never minted."""
+    with pytest.raises(ValueError, match="13 tokens asked for, but only 12 are left of the cap of 50"):
+        sign_order(order_signer, _FakeEdition(order_signer.address), quantity=13)
+    assert capsys.readouterr().out == ""  # nothing signed, nothing printed
+    sign_order(order_signer, _FakeEdition(order_signer.address), quantity=12)

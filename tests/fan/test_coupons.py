@@ -59,7 +59,9 @@ def test_four_glazes_at_deploy_with_bilingual_names(coupons):
 
 def test_metadata_json_carries_both_names():
     meta = glaze_metadata(DEFAULT_GLAZES[3], image="ipfs://img/crackle.png")
-    assert meta["properties"]["name"] == {"zh-CN": "开片釉", "en": "Crackle glaze"}
+    locales = meta["properties"]["locales"]
+    assert (locales["zh-CN"]["name"], locales["en"]["name"]) == ("开片釉", "Crackle glaze")
+    assert "开片" in locales["zh-CN"]["description"] and "craze" in locales["en"]["description"]
     assert "开片釉" in meta["name"] and "Crackle glaze" in meta["name"]
     assert meta["image"] == "ipfs://img/crackle.png"
 
@@ -310,4 +312,5 @@ def test_write_metadata_files(tmp_path):
     paths = write_metadata(DEFAULT_GLAZES, tmp_path)
     assert [p.rsplit("/", 1)[1] for p in paths] == ["1.json", "2.json", "3.json", "4.json"]
     meta = json.loads((tmp_path / "2.json").read_text(encoding="utf-8"))
-    assert meta["properties"]["name"] == {"zh-CN": "乳浊釉", "en": "Opalescent glaze"}
+    assert meta["name"] == "Opalescent glaze · 乳浊釉"
+    assert meta["properties"]["locales"]["zh-CN"]["name"] == "乳浊釉"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.ipfs.paths import SAMPLE
+from tests.ipfs.paths import SMALL as SAMPLE
 
 from gaoling.ipfs import cid as cids
 from gaoling.ipfs.backends import BackendError, PinFailed, make_backend

@@ -33,10 +33,12 @@ def _edit(path, fn):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
 
 
-def test_sample_catalogue_is_valid_and_has_20_pieces():
+def test_sample_catalogue_is_valid_with_15_edition_pieces_and_5_works():
     loaded = load_catalogue(SAMPLE)
-    assert [p.id for p in loaded.pieces] == list(range(1, 21))
-    assert all(p.name.zh_cn and p.name.en for p in loaded.pieces)
+    assert [p.id for p in loaded.pieces] == list(range(1, 16))
+    assert sum(p.edition.size for p in loaded.pieces) == 10_000  # the sample edition's cap
+    assert [w.id for w in loaded.works] == list(range(1, 6))
+    assert all(p.name.zh_cn and p.name.en for p in loaded.pieces + loaded.works)
 
 
 def _problems(path):
@@ -52,7 +54,7 @@ def test_yaml_errors_name_file_line_and_field(sample):
         doc["pieces"][6]["year"] = 2999                         # future
         doc["pieces"][7]["id"] = 1                              # duplicate id
         doc["pieces"][8]["image"] = "images/missing.png"        # no such file
-        doc["pieces"][9]["edition"] = {"kind": "unique", "size": 5}
+        doc["pieces"][9]["edition"] = {"kind": "unique", "size": 1}     # a 1/1 among edition pieces
 
     _edit(sample, breakit)
     problems = _problems(sample)
@@ -67,7 +69,7 @@ def test_yaml_errors_name_file_line_and_field(sample):
     assert text[by_field["piece 7: year"].line - 1].strip() == "year: 2999"
     assert "duplicate id" in by_field["piece 1: id"].message
     assert "file not found" in by_field["piece 9: image"].message
-    assert "unique piece has edition size 1" in by_field["piece 10: edition.size"].message
+    assert "move it to the `works:` section" in by_field["piece 10: edition.kind"].message
     assert len(problems) == 6
     # the message the user sees lists every problem with file:line
     with pytest.raises(CatalogueError, match=r"catalogue\.yaml:\d+: piece 3: name\.zh-CN"):
@@ -79,7 +81,7 @@ def test_image_must_really_be_an_image_and_unique(sample):
     (d / "images" / "05.png").write_bytes(b"not a png")
     shutil.copy(d / "images" / "01.png", d / "images" / "02.png")
     problems = {p.field: p.message for p in _problems(sample)}
-    assert "is not a PNG file" in problems["piece 5: image"]
+    assert "is not a PNG file" in problems["piece 4: image"]
     assert "same image content as piece 1" in problems["piece 2: image"]
 
 
@@ -109,11 +111,23 @@ def _csv_from_sample(sample):
 
 
 def test_csv_catalogue_gives_the_same_metadata_as_yaml(sample, tmp_path, cfg):
+    def small(doc):  # 3 tokens a piece: the point here is CSV = YAML, not the number of files
+        for piece in doc["pieces"]:
+            piece["edition"]["size"] = 3
+
+    _edit(sample, small)
     header, rows = _csv_from_sample(sample)
+    path = _write_csv(sample.parent, rows, header)
+    doc = yaml.safe_load(sample.read_text("utf-8"))
+    work_header = [h for h in header if not h.startswith("edition.")]
+    _write_csv(sample.parent, [[w[h] if "." not in h else w[h.split(".")[0]].get(h.split(".")[1], "")
+                                for h in work_header] for w in doc["works"]], work_header)
+    (sample.parent / "pieces.csv").rename(sample.parent / "works.csv")
     path = _write_csv(sample.parent, rows, header)
     a = publish_collection(sample, cfg, "local")
     b = publish_collection(path, cfg, "local")
     assert a.base_uri == b.base_uri and a.contract_uri == b.contract_uri
+    assert a.work_uris == b.work_uris and len(a.work_uris) == 5 and a.root_cid == b.root_cid
 
 
 def test_csv_errors_name_row_line_and_column(sample):
@@ -143,19 +157,24 @@ def test_published_metadata(cfg, tmp_path):
     r = publish_collection(SAMPLE, cfg, "local", out_dir=out)
     store = FsBlockstore(cfg.store)
     meta_dir = list_directory(store, cids.parse(r.metadata_cid))
-    assert sorted(meta_dir, key=int) == [str(i) for i in range(1, 21)]  # bare token ids
+    assert sorted(meta_dir, key=int) == [str(i) for i in range(1, 10_001)]  # bare token ids, 1..cap
     assert r.base_uri == f"ipfs://{r.metadata_cid}/" and r.token_uris[7] == r.base_uri + "7"
 
-    token = json.loads(read_file(store, meta_dir["3"]))
+    token = json.loads(read_file(store, meta_dir["103"]))  # piece 2 has tokens 101..150
     TokenMetadata.model_validate(token)
-    assert token["name"] == "Langyao red jar · 郎窑红罐"
-    assert token["properties"]["locales"]["zh-CN"]["traits"]["釉色"] == "郎窑红"
-    assert {"trait_type": "Glaze", "value": "Copper red (langyao)"} in token["attributes"]
+    assert token["name"] == "Celadon plum vase · 青釉梅瓶 #3 / 50"
+    assert token["properties"]["locales"]["zh-CN"]["traits"]["釉色"] == "青釉"
+    assert {"trait_type": "Glaze", "value": "Celadon"} in token["attributes"]
     # the image URI is the CID `ipfs add --cid-version 1` gives the image file
-    image = SAMPLE.parent / "images" / "03.png"
+    image = SAMPLE.parent / "images" / "02.png"
     assert token["image"] == "ipfs://" + cids.to_str(Importer(ImportOptions(cid_version=1)).add_file(image).cid)
-    assert (out / "metadata" / "3").read_bytes() == read_file(store, meta_dir["3"])
-    assert "郎窑红罐" in (out / "metadata" / "3").read_text("utf-8")  # UTF-8, not \\u escapes
+    assert (out / "metadata" / "103").read_bytes() == read_file(store, meta_dir["103"])
+    assert "青釉梅瓶" in (out / "metadata" / "103").read_text("utf-8")  # UTF-8, not \\u escapes
+
+    work = json.loads((out / "works" / "1.json").read_text("utf-8"))  # a 1/1, never an edition token
+    assert work["name"] == "Langyao red jar · 郎窑红罐" and work["properties"]["edition"]["kind"] == "unique"
+    assert r.work_uris[1] == "ipfs://" + cids.to_str(Importer(ImportOptions(cid_version=1)).add_bytes(
+        (out / "works" / "1.json").read_bytes()).cid)
 
     coll = json.loads(read_file(store, cids.parse(r.contract_uri.removeprefix("ipfs://"))))
     CollectionMetadata.model_validate(coll)

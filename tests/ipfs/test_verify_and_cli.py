@@ -7,7 +7,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tests.ipfs.paths import ROOT, SAMPLE
+from tests.ipfs.paths import ROOT
+from tests.ipfs.paths import SMALL as SAMPLE
 
 from gaoling.ipfs import cid as cids
 from gaoling.ipfs.backends import make_backend

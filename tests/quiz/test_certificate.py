@@ -253,15 +253,17 @@ def test_revoked_attester_signatures_stop_working(certificate, make_pass, alice,
 def test_metadata_and_interfaces(certificate, make_pass, alice, admin, stranger):
     assert certificate.contractURI() == "ipfs://cert/contract.json"
     mint(certificate, make_pass(alice), stranger)
-    assert certificate.tokenURI(1) == "ipfs://cert/1"
-    tx = certificate.setBaseURI("ar://new/", sender=admin)
-    assert [log.event_name for log in tx.events] == ["BaseURISet", "BatchMetadataUpdate"]
-    assert certificate.tokenURI(1) == "ar://new/1"
+    assert certificate.tokenURI(1) == "ipfs://cert/"  # one JSON shared by every certificate
+    tx = certificate.setTokenURI("ar://new", sender=admin)
+    assert [log.event_name for log in tx.events] == ["TokenURISet", "BatchMetadataUpdate"]
+    assert certificate.tokenURI(1) == "ar://new"
+    with ape.reverts(certificate.ERC721NonexistentToken, tokenId=2):
+        certificate.tokenURI(2)
     tx = certificate.setContractURI("ipfs://c2", sender=admin)
     assert [log.event_name for log in tx.events] == ["ContractURIUpdated"]
     assert certificate.contractURI() == "ipfs://c2"
     with ape.reverts(certificate.AccessControlUnauthorizedAccount):
-        certificate.setBaseURI("x", sender=stranger)
+        certificate.setTokenURI("x", sender=stranger)
     for iface in ("0xb45a3c0e", "0x80ac58cd", "0x5b5e139f", "0x49064906", "0x7965db0b", "0x01ffc9a7"):
         assert certificate.supportsInterface(iface), iface
     assert not certificate.supportsInterface("0xffffffff")

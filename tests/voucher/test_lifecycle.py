@@ -46,7 +46,7 @@ def test_full_lifecycle_events_uri_and_lock(world, vouchers, alice, bob, bought)
     vid = bought
     assert vouchers.ownerOf(vid) == alice.address
     assert vouchers.statusOf(vid) == ISSUED
-    assert vouchers.tokenURI(vid) == f"ipfs://vouchers/{vid}/issued"
+    assert vouchers.tokenURI(vid) == "ipfs://vouchers/issued.json"  # one JSON per status
     assert vouchers.locked(vid) is False
     v = vouchers.voucher(vid)
     assert v.collection == world.edition.address and v.price == VOUCHER_PRICE
@@ -70,13 +70,13 @@ def test_full_lifecycle_events_uri_and_lock(world, vouchers, alice, bob, bought)
         assert [e._tokenId for e in vouchers.MetadataUpdate.from_receipt(tx)] == [vid]
         changed = vouchers.StatusChanged.from_receipt(tx)[0]
         assert changed.to == status
-        assert vouchers.tokenURI(vid) == f"ipfs://vouchers/{vid}/{name}"
+        assert vouchers.tokenURI(vid) == f"ipfs://vouchers/{name}.json"
     assert vouchers.voucher(vid).kilnBatchId == 42
 
     tx = vouchers.confirmDelivery(vid, sender=alice)
     assert vouchers.PieceDelivered.from_receipt(tx)[0].by == alice.address
     assert vouchers.statusOf(vid) == DELIVERED
-    assert vouchers.tokenURI(vid).endswith("/delivered")
+    assert vouchers.tokenURI(vid).endswith("/delivered.json")
     assert vouchers.reserved() == (0, 0)
     world.assert_conserved(delivered_wei=VOUCHER_PRICE)
 

@@ -1,0 +1,73 @@
+"""A holder's redemption, written off chain only once the chain has it, and resumable.
+
+`redeem_voucher` checks everything the contract checks (holder, status, glaze, coupon), sends
+`redeem` with a commitment to the shipping details, and stores the encrypted details only after
+the transaction is confirmed. A redeem that reverts therefore writes nothing: the store never
+holds details the chain does not commit to.
+
+The salt is derived from the studio's shipping key, the chain, the contract, the voucher and the
+details (HMAC-SHA256), so it is as secret as the key but reproducible: if the process dies after
+the transaction is mined and before the store is written, running the same redeem again finds the
+chain already holding exactly this commitment and only writes the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from gaoling.voucher import chain as vchain
+from gaoling.voucher.chain import Status, VoucherInputError
+from gaoling.voucher.shipping import ShippingStore, commit, details_arg
+
+
+@dataclass(frozen=True)
+class RedeemOutcome:
+    token_id: int
+    commitment: bytes
+    resumed: bool  # True: the chain already had this commitment; only the store was written
+    tx_hash: str | None
+
+
+def derive_salt(key: bytes, chain_id: int, vouchers_address: str, token_id: int, details: Any) -> bytes:
+    """32 secret bytes for one voucher's shipping commitment (see the module docstring)."""
+    model = details_arg(details)
+    message = b"gaoling/shipping-salt/v1|%d|%s|%d|" % (int(chain_id), vouchers_address.lower().encode(), int(token_id))
+    return hmac.new(key, message + model.canonical(), hashlib.sha256).digest()
+
+
+def check_redeem(vouchers: Any, coupons: Any, holder: str, token_id: int, glaze_id: int) -> vchain.VoucherView:
+    """Raises VoucherInputError (naming the argument and the next step) where the contract would revert."""
+    view = vchain.read(vouchers, token_id)
+    if view.holder.lower() != holder.lower():
+        raise VoucherInputError(f"token_id: voucher {token_id} is held by {view.holder}, not {holder}; "
+                                "redeem with the holder's --account")
+    if view.status is not Status.ISSUED:
+        raise VoucherInputError(f"token_id: voucher {token_id} is already {view.status.label}; "
+                                "see `ape run voucher status`")
+    if not coupons.glazeExists(glaze_id):
+        raise VoucherInputError(f"glaze: {glaze_id} is not a glaze on this platform; see `ape run coupons list`")
+    if int(coupons.balanceOf(holder, glaze_id)) == 0:
+        raise VoucherInputError(f"glaze: {holder} holds no coupon of glaze {glaze_id}; exchange points for one "
+                                f"first (ape run coupons exchange --glaze {glaze_id})")
+    return view
+
+
+def redeem_voucher(vouchers: Any, coupons: Any, store: ShippingStore, holder: Any, token_id: int, glaze_id: int,
+                   details: Any, *, key: bytes, chain_id: int) -> RedeemOutcome:
+    model = details_arg(details)
+    salt = derive_salt(key, chain_id, str(vouchers.address), token_id, model)
+    commitment = commit(model, salt)
+    view = vchain.read(vouchers, token_id)
+    if view.status is Status.REQUESTED and view.shipping_commitment == commitment:
+        store.save(token_id, model, salt)  # the chain has it; an earlier run stopped before the store
+        return RedeemOutcome(token_id, commitment, True, None)
+    if view.status is Status.REQUESTED:
+        raise VoucherInputError(f"token_id: voucher {token_id} was redeemed with other shipping details; "
+                                "they cannot change on chain now, contact the studio")
+    check_redeem(vouchers, coupons, holder.address, token_id, glaze_id)
+    receipt = vouchers.redeem(token_id, glaze_id, commitment, sender=holder)
+    store.save(token_id, model, salt)  # only now: the chain holds this commitment
+    return RedeemOutcome(token_id, commitment, False, str(receipt.txn_hash))

@@ -1,0 +1,15 @@
+// Page name (<body data-page>) -> its module.
+import auction from "./auction.js";
+import gallery from "./gallery.js";
+import me from "./me.js";
+import mint, { rememberReferrer } from "./mint.js";
+import checkin from "./checkin.js";
+import coupons from "./coupons.js";
+import custom from "./custom.js";
+import staff from "./staff.js";
+import piece from "./piece.js";
+import quiz from "./quiz.js";
+
+rememberReferrer();
+
+export const PAGES = { gallery, mint, piece, auction, me, checkin, coupons, custom, quiz, staff };
