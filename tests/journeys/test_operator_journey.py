@@ -158,6 +158,12 @@ def test_6_the_sale_opens_and_a_collector_buys(studio):
     assert call(studio.url, edition, "balanceOf(address)", (BUYER[1],), ("uint256",)) == 2
 
 
+# The second drop's steps on contracts the Safe owns: points for its sales, its tokens made into fired
+# pieces, and its auction wins earning points.
+FOR_THE_SAFE = ["auction:register:edition:crackle-vases", "edition:crackle-vases:recorder-role",
+                "vouchers:range:crackle-vases"]
+
+
 def test_7_second_drop_on_the_handed_over_platform(studio):
     studio.add_drop("crackle-vases", [1, 2, 3], (200, 190, 160))
     checked = studio.ape("check", studio.file("platform.yaml"), network=False)
@@ -167,13 +173,14 @@ def test_7_second_drop_on_the_handed_over_platform(studio):
     assert dry.code == 0, dry.text
     assert "edition:crackle-vases:recorder-role: needs DEFAULT_ADMIN_ROLE on points" in dry.out
     assert "vouchers:range:crackle-vases: needs ISSUER_ROLE on vouchers" in dry.out
+    assert "auction:register:edition:crackle-vases: needs DEFAULT_ADMIN_ROLE on auction" in dry.out
     first = studio.ape("deploy", "--account", DEPLOYER[0], "--config", studio.file("platform.yaml"), "--out-dir", str(studio.deployments))
     assert first.code == 0, first.text
-    assert "2 step(s) were NOT sent" in first.out
+    assert "3 step(s) were NOT sent" in first.out
     manifest = studio.manifest()
     c = manifest["contracts"]
     assert manifest["complete"] is False
-    assert sorted(manifest["awaiting"]) == ["edition:crackle-vases:recorder-role", "vouchers:range:crackle-vases"]
+    assert sorted(manifest["awaiting"]) == FOR_THE_SAFE
     assert not has_role(studio.url, c["points"], "PURCHASE_RECORDER_ROLE", c["edition:crackle-vases"])
     # The new edition is handed over like the rest.
     assert has_role(studio.url, c["edition:crackle-vases"], "DEFAULT_ADMIN_ROLE", studio.safe)
@@ -187,6 +194,5 @@ def test_7_second_drop_on_the_handed_over_platform(studio):
     assert "0 transaction(s) this run" in rerun.out
     manifest = studio.manifest()
     assert manifest["complete"] is True and manifest["awaiting"] == []
-    assert {manifest["steps"][s]["executed_by"] for s in ("edition:crackle-vases:recorder-role",
-                                                          "vouchers:range:crackle-vases")} == {"multisig"}
+    assert {manifest["steps"][s]["executed_by"] for s in FOR_THE_SAFE} == {"multisig"}
     assert has_role(studio.url, c["points"], "PURCHASE_RECORDER_ROLE", c["edition:crackle-vases"])
