@@ -202,8 +202,9 @@ def label(account: Any, address: str | None, deployment: Path | None, token_id: 
     if not prove(details, salt, view.shipping_commitment):
         raise UserError(f"the stored details of voucher {token_id} do not open its on-chain commitment", "--store",
                         "the store holds another submission; do not ship, contact the holder")
-    table = Table(title=f"shipping label · voucher {token_id} · {view.status.label} · matches the on-chain commitment",
-                  show_header=False)
+    console.print(f"shipping label of voucher {token_id} ({view.status.label}); the details match the on-chain "
+                  "commitment", soft_wrap=True)
+    table = Table(show_header=False)
     table.add_column(style="bold")
     table.add_column()
     for name in ("name", "phone", "address", "city", "postcode", "country"):

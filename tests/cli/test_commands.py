@@ -116,7 +116,7 @@ def test_a_redeem_the_chain_refuses_writes_nothing_then_a_rerun_succeeds(world, 
     # fulfilment: staff decrypt the label; anyone else is refused before anything is decrypted
     label = ape_run("fulfil", "label", "--account", FULFIL, str(vid), "--store", str(store), env=env)
     assert label.code == 0, label.text
-    assert "王小明" in label.out and "matches the on-chain commitment" in label.out
+    assert "王小明" in label.out and "the details match the on-chain commitment" in label.out
     refused = ape_run("fulfil", "label", "--account", STRANGER, str(vid), "--store", str(store), env=env)
     assert_clean_error(refused, 2, "--account", "does not hold FULFILMENT_ROLE on GaolingVouchers",
                        world.vouchers.address)
