@@ -104,7 +104,7 @@ def test_collector_journey(sale_open, app_client, accounts):
     # gasless coupon exchange: 120 points from two purchases buy one transparent-glaze coupon
     coupons = svc.platform.get("coupons")
     signed = sign_exchange(alice, coupons, 1, 1)
-    exchange = {"member": alice.address, "glazeId": 1, "amount": 1, "nonce": signed.nonce,
+    exchange = {"member": alice.address, "glazeId": 1, "amount": 1, "maxPoints": signed.max_points, "nonce": signed.nonce,
                 "deadline": signed.deadline, "signature": "0x" + signed.signature.hex(),
                 "coupons": str(coupons.address), "chainId": chain_id}
     r = client.post("/api/v1/exchanges", json=exchange)
