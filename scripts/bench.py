@@ -38,6 +38,15 @@ def cli(skip_throughput: bool):
                 with console.status("racing our CID + CAR build against ipfs-car pack..."):
                     throughput = ipfs_bench.measure_throughput(Path(workdir))
 
+        # Analytics: index >= 100,000 events on SQLite and PostgreSQL against the bare web3.py loop.
+        with console.status("indexing a synthetic history of 100,000 events (analytics)..."):
+            from gaoling.bench import analytics as analytics_bench
+
+            throughput = {**(throughput or {}), **analytics_bench.measure_throughput(project, ctx.accounts, chain)}
+
+    from gaoling.bench import web as web_bench  # the page's bundle size: cheap, always measured
+
+    throughput = {**(throughput or {}), **web_bench.measure()} or None
     context = (f"Measured by `make bench` on {platform.machine()} / Python {platform.python_version()}, "
                f"anvil chain id {chain.chain_id}. Gas is total transaction gas (receipt `gasUsed`).")
     root = Path(project.path)

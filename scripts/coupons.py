@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
+from gaoling.cli import (ChainChoiceOption, ChainCommand, Deployment, UserError, contract_option, deployment_option,
+                         group, journal, remember_choices)
 from gaoling.display import address as full_address
 from gaoling.display import when
 from gaoling.fan import GlazeSpec, SignedExchange, add_glaze, list_glazes, relay_exchange, sign_exchange
@@ -37,9 +38,10 @@ def _coupons(deployment: Path | None, explicit: str | None) -> Any:
 
 
 def glaze_choices(coupons: Any) -> str:
-    """The glazes on chain, for messages: '1 透明釉 Transparent glaze (100 points), 2 …'."""
-    return ", ".join(f"{g.glaze_id} {g.name_zh} {g.name_en} ({g.price} points, {g.stock} left)"
-                     for g in list_glazes(coupons))
+    """The glazes on chain, for messages: '1 透明釉 Transparent glaze (100 points), 2 …'. Also kept for --help."""
+    glazes = list_glazes(coupons)
+    remember_choices("glazes", chain.chain_id, [f"{g.glaze_id} {g.name_zh} {g.name_en}" for g in glazes])
+    return ", ".join(f"{g.glaze_id} {g.name_zh} {g.name_en} ({g.price} points, {g.stock} left)" for g in glazes)
 
 
 def check_exchange(coupons: Any, member: str, glaze_id: int, amount: int, option: str = "--glaze") -> int:
@@ -79,7 +81,9 @@ def list_command(coupons_address, deployment):
     coupons = _coupons(deployment, coupons_address)
     table = Table("id", "zh-CN", "en", "price (points)", "stock", "exchanged", "uri",
                   title=f"GlazeCoupons {coupons.address}")
-    for g in list_glazes(coupons):
+    glazes = list_glazes(coupons)
+    remember_choices("glazes", chain.chain_id, [f"{g.glaze_id} {g.name_zh} {g.name_en}" for g in glazes])
+    for g in glazes:
         table.add_row(str(g.glaze_id), g.name_zh, g.name_en, str(g.price), str(g.stock), str(g.exchanged), g.uri)
     console.print(table)
 
@@ -89,9 +93,8 @@ def list_command(coupons_address, deployment):
 @account_option()
 @coupons_option
 @deployment_option
-@click.option("--glaze", "glaze_id", type=click.IntRange(min=1), metavar="ID",
-              help="Glaze id; the glazes on chain are listed by `ape run coupons list` (and named in the error "
-                   "if the id does not exist).")
+@click.option("--glaze", "glaze_id", type=click.IntRange(min=1), metavar="ID", cls=ChainChoiceOption,
+              choice_kind="glazes", help="Glaze id (`ape run coupons list` shows them).")
 @click.option("--amount", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--sign-only", is_flag=True, help="Sign a gasless request with --account and print it.")
 @click.option("--ttl", type=click.IntRange(min=60), default=3600, show_default=True,

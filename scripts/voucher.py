@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gaoling import display
-from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
+from gaoling.cli import ChainChoiceOption, ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
 from gaoling.inputs import parse_address
 from gaoling.voucher import chain as vchain
 from gaoling.voucher.chain import Status, VoucherInputError
@@ -110,8 +110,8 @@ def buy(account: Any, vouchers_address: str | None, deployment: Path | None, col
 @vouchers_option
 @deployment_option
 @click.argument("token_id", type=click.IntRange(min=1))
-@click.option("--glaze", type=click.IntRange(min=1), required=True, metavar="ID",
-              help="Glaze id of the coupon to spend: one you hold (the glazes on chain: `ape run coupons list`).")
+@click.option("--glaze", type=click.IntRange(min=1), required=True, metavar="ID", cls=ChainChoiceOption,
+              choice_kind="glazes", help="Glaze id of a coupon you hold (`ape run coupons list` shows them).")
 @click.option("--details", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="JSON with name, phone, address, city, postcode, country.")
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,

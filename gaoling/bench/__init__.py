@@ -105,6 +105,12 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
             f"{throughput['ipfs.ours_s']:.2f} s | {throughput['ipfs.ipfs_car_s']:.2f} s | "
             f"{throughput['ipfs.speedup']:.2f}× faster | {'yes' if ok else '**no**'} |"
         )
+    if throughput:
+        from gaoling.bench.web import markdown_row
+
+        row = markdown_row(throughput)
+        if row:
+            lines.append(row)
     lines += [
         "",
         "Peers named by the issues: bare ERC721A 4.3.0 and OpenZeppelin ERC721 5.7.0 `_mint`, measured in the",
@@ -119,7 +125,7 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
     lines += ["", "## Gas (total transaction gas on anvil)", "", "| key | gas |", "|---|---:|"]
     lines += [f"| `{key}` | {value:,} |" for key, value in sorted(gas.items())]
     if throughput:
-        lines += ["", "## IPFS build throughput (same files, same run)", "", "| key | value |", "|---|---:|"]
+        lines += ["", "## Throughput and sizes (same run)", "", "| key | value |", "|---|---:|"]
         for key, value in throughput.items():
             lines.append(f"| `{key}` | {value:.3f} |" if isinstance(value, float) else f"| `{key}` | {value} |")
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@
 A holder contract whose ERC-1155 hook burns every unit of gas must not make the refund fail or
 cost the studio the whole transaction gas: the refund succeeds, the coupon is parked for
 `reclaimCoupon`, and the gas used stays bounded. Removing the cap makes this test fail (the hook
-then eats 63/64 of the 10M gas limit).
+then eats 63/64 of the 2M gas limit).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.security.conftest import CRACKLE, buy_voucher
 from gaoling.voucher.stack import VOUCHER_PRICE
 
-GAS_LIMIT = 10_000_000
+GAS_LIMIT = 2_000_000
 
 
 def test_restore_gas_cap_bounds_a_gas_burning_coupon_hook(project, voucher_world, alice):
