@@ -15,6 +15,28 @@ from gaoling.bench import BenchContext, load_baseline, measure_gas, render_markd
 console = Console()
 
 
+def _service_throughput() -> dict:
+    """Deploys the platform (as `ape run deploy` does) into scratch folders, then runs gaoling.bench.service."""
+    import os
+
+    from gaoling.bench import service as service_bench
+    from gaoling.deploy import deploy_platform
+
+    with tempfile.TemporaryDirectory(prefix="gaoling-bench-deploy-") as tmp:
+        previous = os.environ.get("GAOLING_IPFS_STORE")
+        os.environ["GAOLING_IPFS_STORE"] = str(Path(tmp) / "ipfs")
+        try:
+            outcome = deploy_platform(Path(project.path) / "metadata" / "platform.yaml", project=project,
+                                      provider=chain.provider, deployer=accounts.test_accounts[0],
+                                      out_dir=Path(tmp) / "deployments", export_verify=False)
+            return service_bench.measure_throughput(project, accounts.test_accounts, chain, outcome.manifest.path)
+        finally:
+            if previous is None:
+                os.environ.pop("GAOLING_IPFS_STORE", None)
+            else:
+                os.environ["GAOLING_IPFS_STORE"] = previous
+
+
 @click.command(cls=ConnectedProviderCommand)
 @network_option(default="ethereum:local:foundry")
 @click.option("--skip-throughput", is_flag=True, help="Measure gas only (the IPFS build race takes a minute).")
@@ -43,6 +65,10 @@ def cli(skip_throughput: bool):
             from gaoling.bench import analytics as analytics_bench
 
             throughput = {**(throughput or {}), **analytics_bench.measure_throughput(project, ctx.accounts, chain)}
+
+        # Platform service: check-in intake against a bare endpoint of the same stack, and end to end.
+        with console.status("benchmarking the platform service's check-in intake (SQLite, PostgreSQL)..."):
+            throughput = {**(throughput or {}), **_service_throughput()}
 
     from gaoling.bench import web as web_bench  # the page's bundle size: cheap, always measured
 
