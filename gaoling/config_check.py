@@ -79,10 +79,10 @@ def _platform(path: Path, result: CheckResult, now: int | None) -> None:
         result.summary.append(f"collection {slug}: {collection.name} ({collection.symbol}), cap {collection.cap:,}"
                               + (f", catalogue {catalogue.name}" if catalogue else ""))
         if catalogue is not None:
-            from gaoling.catalogue.load import load_catalogue
+            from gaoling.catalogue import load_catalogue, token_map
 
-            try:
-                load_catalogue(catalogue)
+            try:  # the pieces' sizes must add up to the cap: one metadata file per token 1..cap
+                token_map(load_catalogue(catalogue), collection.cap)
             except ValueError as exc:
                 result.problems += [line.strip() for line in str(exc).splitlines() if line.strip()]
     for component, roles in cfg.roles.items():
@@ -110,7 +110,9 @@ def _catalogue(path: Path, result: CheckResult, _now: int | None) -> None:
     from gaoling.catalogue.load import load_catalogue
 
     loaded = load_catalogue(path)
-    result.summary.append(f"{len(loaded.catalogue.pieces)} piece(s), {len(loaded.images)} image(s)")
+    tokens = sum(p.edition.size for p in loaded.pieces)
+    result.summary.append(f"{len(loaded.pieces)} edition piece(s) for tokens 1..{tokens:,}, "
+                          f"{len(loaded.works)} 1/1 work(s)")
 
 
 def _quiz(path: Path, result: CheckResult, _now: int | None) -> None:

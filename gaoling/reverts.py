@@ -117,6 +117,9 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "GlazeCouponsInvalidSignature": ("The signature is not {member}'s for this exchange on this contract and chain.",
                                      "签名不是 {member} 针对本合约、本链上此次兑换的签名。"),
     "GlazeCouponsZeroAmount": ("The amount must be at least 1.", "数量至少为 1。"),
+    "GlazeCouponsPriceAboveMaximum": ("The exchange now costs {cost} points, more than the {maxPoints} signed for; "
+                                      "sign again at today's price.",
+                                      "兑换现需 {cost} 积分，超过签名同意的最多 {maxPoints} 积分；请按当前价格重新签名。"),
     "ERC1155InsufficientBalance": ("{sender} holds {balance} of coupon {tokenId} but {needed} are needed.",
                                    "{sender} 持有 {balance} 张 {tokenId} 号兑换券，需要 {needed} 张。"),
     # certificate

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gaoling.cli import group, journal
 from gaoling.catalogue import CatalogueError
 from gaoling.ipfs import cid as cids
 from gaoling.ipfs.backends import BackendError, KuboBackend, make_backend
@@ -47,7 +48,7 @@ def _config():
         _fail(str(exc))
 
 
-@click.group(help=__doc__)
+@group(help=__doc__)
 def cli():
     pass
 
@@ -102,7 +103,12 @@ def add(path: Path, cid_version: str, only_hash: bool, hidden: bool, car_out: Pa
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write the JSON files into this folder.")
 @click.option("--no-wait", is_flag=True, help="Do not wait for the pin to reach `pinned`.")
-def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Path | None, no_wait: bool):
+@click.option("--cap", type=click.IntRange(min=1), default=None,
+              help="The edition's cap: the pieces' sizes must add up to it (the deploy checks this itself).")
+def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Path | None, no_wait: bool,
+            cap: int | None):
+    journal.resume = ("run the same publish again: the same files give the same CIDs, and a root the pin "
+                      "manifest records as pinned is not pinned twice")
     cfg = _config()
     with _progress() as prog:
         tasks: dict[str, int] = {}
@@ -113,7 +119,7 @@ def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Pat
             prog.update(tasks[stage], completed=done)
 
         try:
-            result = publish_collection(catalogue, cfg, backend, int(cid_version), out_dir, step, not no_wait)
+            result = publish_collection(catalogue, cfg, backend, int(cid_version), out_dir, step, not no_wait, cap)
         except CatalogueError as exc:
             _fail(str(exc))
         except (BackendError, ConfigError, ManifestError, ImportError_, OSError, ValueError) as exc:
@@ -121,7 +127,8 @@ def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Pat
     table = Table(show_header=False, box=None)
     for k, v in [("base URI", result.base_uri), ("contract URI", result.contract_uri),
                  ("publication root", result.root_cid), ("images", f"ipfs://{result.images_cid}"),
-                 ("tokens", str(len(result.token_ids))), ("CAR", str(result.car_path)),
+                 ("tokens", f"1..{result.cap:,}"), ("1/1 works", str(len(result.work_uris))),
+                 ("CAR", str(result.car_path)),
                  ("backend", result.backend), ("pin", result.pin_status)]:
         table.add_row(f"[bold]{k}[/bold]", v)
     Console().print(table)
@@ -134,6 +141,7 @@ def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Pat
               help="[default: GAOLING_IPFS_BACKEND]")
 @click.option("--no-wait", is_flag=True, help="Do not wait for the pin to reach `pinned`.")
 def pin(root: str, backend: str | None, no_wait: bool):
+    journal.resume = "run the same pin again: a root the pin manifest records as pinned is skipped"
     cfg = _config()
     try:
         root_b = cids.parse(root)

@@ -232,7 +232,7 @@ class CampaignStatus:
     def progress_bar(self, width: int = 30) -> str:
         share = min(1.0, self.raised / self.goal) if self.goal else 0.0
         filled = int(round(share * width))
-        return "[" + "#" * filled + "-" * (width - filled) + f"] {self.raised * 100 / self.goal:.1f}%"
+        return "█" * filled + "░" * (width - filled) + f" {self.raised * 100 / self.goal:.1f}%"
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [

@@ -44,12 +44,19 @@ def run(ctx: Any) -> list[tuple[str, str]]:
             house.setPurchaseRecorder(ledger, sender=curator)
     ctx.auction_house, ctx.artworks = house, artworks
 
+    # The catalogue's first 1/1 work, as the deploy published it (its own section: never an edition token).
+    work_cid = getattr(ctx, "work_cid", METADATA_CID)
     spec = ArtworkSpec.build(
-        artist=artist.address, royalty_bps=800, content_hash=hashlib.sha256(MASTER).digest(), cid=METADATA_CID
+        artist=artist.address, royalty_bps=800, content_hash=hashlib.sha256(MASTER).digest(), cid=work_cid
     )
     minted = mint_to_auction(artworks, house, spec, studio.address, ETHER, 24 * HOUR, curator)
     first = minted.auction_id
     rows.append(("work registered", f"token #{minted.token_id}, sha256 0x{minted.content_hash.hex()[:16]}..."))
+    if hasattr(ctx, "work_cid"):
+        from gaoling.demo.deploy import _read
+
+        uri = artworks.tokenURI(minted.token_id)
+        rows.append(("1/1 work's metadata resolves", f"{uri} -> {_read(uri)['name']}"))
     rows.append(("primary auction", f"#{first} for the studio, reserve 1 ETH, 24 h from the first bid"))
 
     now = lambda: chain.pending_timestamp  # noqa: E731

@@ -24,6 +24,7 @@ ATTRIBUTES = {
     "artworks": ("artworks", "GaolingArtworks"),
     "auction": ("auction_house", "GaolingAuctionHouse"),
     "vouchers": ("vouchers", "GaolingVouchers"),
+    "crowdfund": ("crowdfund", "GaolingCrowdfund"),
 }
 
 
@@ -45,7 +46,35 @@ def run(ctx: DemoContext, platform: Path = PLATFORM) -> list[tuple[str, str]]:
     edition = getattr(ctx, "edition", None)
     rows = [("platform deployed", f"{len(contracts)} contracts, {len(outcome.results)} transactions, "
                                   f"manifest {SCRATCH}/{ctx.chain.chain_id}.json")]
+    published = outcome.manifest.data.get("metadata", {})
+    for record in published.get("collections", {}).values():
+        if record.get("works"):  # the auction part sells the first 1/1 work of the catalogue
+            ctx.work_cid = record["works"]["1"].removeprefix("ipfs://")
     if edition is not None:
         rows.append(("catalogue published and wired", f"base URI {edition.baseURI()}"))
         rows.append(("collection metadata (ERC-7572)", edition.contractURI()))
+        rows += _resolved(edition, int(edition.cap()))
+    for name, uri in (("glaze coupon #4", getattr(ctx, "coupons", None) and ctx.coupons.uri(4)),
+                      ("vouchers (ERC-7572)", getattr(ctx, "vouchers", None) and ctx.vouchers.contractURI())):
+        if uri:
+            rows.append((f"{name} resolves", f"{uri} -> {_read(uri)['name']}"))
+    return rows
+
+
+def _read(uri: str) -> dict:
+    """The JSON `uri` names, read from the local IPFS store the deploy published to."""
+    import json
+
+    from gaoling.ipfs import FsBlockstore, load_config, resolve_uri
+
+    return json.loads(resolve_uri(FsBlockstore(load_config().store), uri))
+
+
+def _resolved(edition, cap: int) -> list[tuple[str, str]]:
+    """Tokens across the pieces (first, the first of piece 2, the cap) resolve to their own JSON.
+    tokenURI is baseURI + id, which is also what the contract returns once a token is minted."""
+    rows = []
+    for token_id in sorted({1, 101, cap} & set(range(1, cap + 1))):
+        uri = edition.baseURI() + str(token_id)
+        rows.append((f"token {token_id:,} resolves", f"{uri.split('/')[-1]} -> {_read(uri)['name']}"))
     return rows

@@ -143,9 +143,27 @@ def publish_collection(
     each state change as it happens. `out_dir`, if given, also receives the JSON files. `cap`, the
     edition's cap, makes a catalogue whose sizes do not add up to it an error."""
     label = f"collection {Path(catalogue_path).name}"
+    cfg = config or load_config()
+    key = _build_key(catalogue_path, cap, cid_version)
+    cached = None if out_dir is not None else _cached_build(cfg, key)
+    if cached is not None:  # this store already holds exactly this build: pin (if asked) and return
+        if isinstance(backend, str) or backend is None:
+            backend = make_backend(cfg, backend)
+        root_s, car_path = cached["root"], Path(cached["car"])
+        status, backend_id = "stored locally", "local"
+        if backend is not None:
+            backend_id = backend.id
+            status = pin_root(backend, PinManifest(cfg.store / "pins.json"), cids.parse(root_s), car_path, label, wait)
+        meta_s, cap_n = cached["metadata"], cached["cap"]
+        return PublishResult(
+            base_uri=f"ipfs://{meta_s}/", contract_uri=f"ipfs://{cached['collection']}", root_cid=root_s,
+            metadata_cid=meta_s, images_cid=cached["images"], collection_cid=cached["collection"],
+            token_ids=list(range(1, cap_n + 1)), car_path=car_path, backend=backend_id, pin_status=status,
+            token_uris={t: f"ipfs://{meta_s}/{t}" for t in range(1, cap_n + 1)},
+            work_uris={int(w): u for w, u in cached["works"].items()}, cap=cap_n)
     stored = _store_and_pin(
         lambda importer: build_collection(catalogue_path, importer, progress, cap), lambda built: built.root,
-        label, config, backend, cid_version, wait,
+        label, cfg, backend, cid_version, wait,
         lambda built: dict(metadata=cids.to_str(built.metadata), images=cids.to_str(built.images),
                            collection=cids.to_str(built.collection)))
     built, root_s, car_path, backend_id, status = stored
@@ -153,6 +171,10 @@ def publish_collection(
         _write_tree(Path(out_dir), built.files)
     meta_s = cids.to_str(built.metadata)
 
+    _record_build(cfg, key, {"root": root_s, "car": str(car_path), "metadata": meta_s,
+                             "images": cids.to_str(built.images), "collection": cids.to_str(built.collection),
+                             "cap": len(built.token_ids),
+                             "works": {str(w): f"ipfs://{cids.to_str(c)}" for w, c in built.works.items()}})
     return PublishResult(
         base_uri=f"ipfs://{meta_s}/",
         contract_uri=f"ipfs://{cids.to_str(built.collection)}",
@@ -168,6 +190,67 @@ def publish_collection(
         work_uris={w: f"ipfs://{cids.to_str(c)}" for w, c in built.works.items()},
         cap=len(built.token_ids),
     )
+
+
+# Source files whose code decides the bytes of a build: a change to any of them is a new build.
+_BUILD_CODE = [Path(__file__).parent / n for n in ("publish.py", "unixfs.py", "pb.py", "cid.py", "car.py")] + \
+    sorted((Path(__file__).parent.parent / "catalogue").glob("*.py"))
+
+
+def _build_key(catalogue_path: str | os.PathLike, cap: int | None, cid_version: int) -> str | None:
+    """A digest of everything a build depends on: the catalogue, every file it names (images,
+    collection.yaml, works.csv), the cap, the CID version and the code. None when the catalogue
+    does not load (the build then reports every problem)."""
+    import hashlib
+
+    from ..catalogue import CatalogueError
+
+    path = Path(catalogue_path)
+    try:
+        loaded = load_catalogue(path)
+    except CatalogueError:
+        return None
+    coll = loaded.catalogue.collection
+    named = [path, path.parent / "collection.yaml", path.parent / "works.csv",
+             *loaded.images.values(), *loaded.work_images.values(),
+             *(loaded.root / rel for rel in (coll.image, coll.banner_image) if rel)]
+    digest = hashlib.sha256(f"v1 {cap} {cid_version}\n".encode())
+    try:
+        for code in _BUILD_CODE:
+            digest.update(code.read_bytes())
+        for f in named:
+            if f.is_file():
+                digest.update(str(f).encode() + b"\0" + f.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _cached_build(cfg: IpfsConfig, key: str | None) -> dict | None:
+    """The record of an earlier identical build in this store, if its CAR and root block are still there."""
+    import json
+
+    if key is None:
+        return None
+    try:
+        record = json.loads((cfg.store / "builds" / f"{key}.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not Path(record.get("car", "")).is_file() or not FsBlockstore(cfg.store).has(cids.parse(record["root"])):
+        return None
+    return record
+
+
+def _record_build(cfg: IpfsConfig, key: str | None, record: dict) -> None:
+    import json
+
+    if key is None:
+        return
+    folder = cfg.store / "builds"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(record, sort_keys=True), "utf-8")
+    os.replace(tmp, folder / f"{key}.json")
 
 
 def _store_and_pin(build, root_of, label: str, config: IpfsConfig | None, backend: Backend | str | None,

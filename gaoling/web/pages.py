@@ -39,7 +39,7 @@ class WebSettings:
     currency_name: str = "Ether"
     currency_symbol: str = "ETH"
     explorer_url: str | None = None
-    pieces: dict[str, list[int]] = field(default_factory=dict)   # edition key -> catalogue piece ids
+    pieces: dict[str, list[int]] = field(default_factory=dict)   # edition key -> first token id of each piece
     from_block: int = 0                                          # first block of the deployment
     api_base: str = "/api/v1"
     ipfs_gateway: str = "/ipfs"
@@ -53,12 +53,12 @@ class WebSettings:
         data = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
         pieces: dict[str, list[int]] = {}
         if platform is not None:
-            from gaoling.catalogue.load import load_catalogue
+            from gaoling.catalogue import load_catalogue, token_map
             from gaoling.deploy.config import load_platform_config
 
             for slug, _config, catalogue in load_platform_config(platform).collections:
-                if catalogue is not None:
-                    pieces[slug] = [p.id for p in load_catalogue(catalogue).catalogue.pieces]
+                if catalogue is not None:  # one card per piece: its first token (docs/ipfs.md, token ids)
+                    pieces[slug] = [r.first for r in token_map(load_catalogue(catalogue)).ranges]
         blocks = [int(s["block"]) for s in data.get("steps", {}).values() if isinstance(s, dict) and s.get("block")]
         return cls(chain_id=int(data["chain_id"]), rpc_url=rpc_url, contracts=dict(data["contracts"]),
                    pieces=pieces, from_block=min(blocks) if blocks else 0, **extra)
@@ -119,18 +119,24 @@ class WebSettings:
 
 
 def _published_pieces(svc: Any, base_uri: str) -> list[int]:
-    """Token ids with metadata in the published catalogue directory (ipfs://<dir>/<id>)."""
+    """The first token id of each piece in the published catalogue directory (ipfs://<dir>/<id>):
+    token 1, then 1 + the size its metadata names (`properties.edition.size`), and so on, so a
+    10,000-token edition of 15 pieces reads 15 files, not 10,000."""
     if not base_uri.startswith("ipfs://") or svc.ipfs_store is None:
         return []
-    from gaoling.ipfs import cid as cids
-    from gaoling.ipfs.blockstore import list_directory
+    from gaoling.ipfs.blockstore import resolve_uri
 
-    root = base_uri[len("ipfs://"):].strip("/").split("/")[0]
-    try:
-        names = list_directory(svc.ipfs_store, cids.parse(root))
-    except Exception:  # not published here: the gallery shows the collection without pieces
-        return []
-    return sorted(int(n) for n in names if n.isdigit())
+    firsts: list[int] = []
+    token = 1
+    while len(firsts) < 10_000:
+        try:
+            meta = json.loads(resolve_uri(svc.ipfs_store, f"{base_uri}{token}"))
+            size = int(meta.get("properties", {}).get("edition", {}).get("size") or 1)
+        except Exception:  # past the last token, or not published here: the gallery shows what it found
+            break
+        firsts.append(token)
+        token += max(size, 1)
+    return firsts
 
 
 def _security_headers(settings: WebSettings) -> dict[str, str]:

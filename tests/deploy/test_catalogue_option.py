@@ -14,8 +14,8 @@ CATALOGUE = PLATFORM.parent / "catalogue" / "catalogue.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _ipfs_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("GAOLING_IPFS_STORE", str(tmp_path / "ipfs"))
+def _ipfs_store(shared_ipfs_store, monkeypatch):
+    monkeypatch.setenv("GAOLING_IPFS_STORE", str(shared_ipfs_store))
 
 
 def test_catalogue_option_sets_the_collection_uris(project, chain, admin, tmp_path):

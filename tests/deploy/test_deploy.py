@@ -15,8 +15,8 @@ from tests.deploy.helpers import PLATFORM, deploy
 
 
 @pytest.fixture(autouse=True)
-def _ipfs_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("GAOLING_IPFS_STORE", str(tmp_path / "ipfs"))
+def _ipfs_store(shared_ipfs_store, monkeypatch):
+    monkeypatch.setenv("GAOLING_IPFS_STORE", str(shared_ipfs_store))
     monkeypatch.delenv(FAIL_AFTER_ENV, raising=False)
 
 

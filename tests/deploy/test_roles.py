@@ -110,7 +110,8 @@ def test_second_drop_after_handover_goes_to_the_multisig_then_completes(project,
     c = outcome.manifest.contracts
     awaiting = {r.step.id: r.entry["role"] for r in outcome.awaiting}
     assert awaiting == {"edition:second-drop:recorder-role": "DEFAULT_ADMIN_ROLE",
-                        "vouchers:range:second-drop": "ISSUER_ROLE"}
+                        "vouchers:range:second-drop": "ISSUER_ROLE",
+                        "auction:register:edition:second-drop": "DEFAULT_ADMIN_ROLE"}
     data = json.loads(out.joinpath(f"{chain.chain_id}.json").read_text())
     assert data["complete"] is False and sorted(data["awaiting"]) == sorted(awaiting)
     assert {data["steps"][s]["status"] for s in awaiting} == {"awaiting"}
@@ -124,8 +125,8 @@ def test_second_drop_after_handover_goes_to_the_multisig_then_completes(project,
     batch = json.loads(outcome.safe_batch.read_text())
     assert batch["version"] == "1.0" and batch["chainId"] == str(chain.chain_id)
     assert batch["meta"]["createdFromSafeAddress"] == alice.address
-    assert [t["to"] for t in batch["transactions"]] == [c["points"], c["vouchers"]]
-    grant = batch["transactions"][0]
+    assert sorted(t["to"] for t in batch["transactions"]) == sorted([c["points"], c["vouchers"], c["auction"]])
+    grant = next(t for t in batch["transactions"] if t["to"] == c["points"])
     assert grant["contractMethod"]["name"] == "grantRole" and grant["value"] == "0"
     assert grant["contractInputsValues"]["account"] == c["edition:second-drop"]
 

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from gaoling.ipfs import cid as cids
-from gaoling.ipfs.blockstore import MissingBlock, list_directory, read_file, walk_dag
+from gaoling.ipfs.blockstore import MissingBlock, list_directory, lookup, read_file, walk_dag
 from gaoling.ipfs.car import encode_header
 from gaoling.ipfs.pb import decode_node, decode_unixfs, varint
 from gaoling.service.problems import Problem
@@ -59,15 +59,14 @@ def _resolve(svc: Any, cid_text: str, path: str) -> bytes:
         raise _not_found(cid_text)
     current = root
     for part in [p for p in path.split("/") if p]:
-        try:
-            entries = list_directory(svc.ipfs_store, current)
+        try:  # a HAMT shard (the 10,000-token folder) is searched by the name's hash, as Kubo does
+            current = lookup(svc.ipfs_store, current, part)
         except (NotADirectoryError, ValueError):
             raise Problem("not-found", "path", en=f"path: {part!r} is under a file, not a directory.",
                           zh=f"path：{part!r} 位于文件之下。") from None
-        if part not in entries:
+        except FileNotFoundError:
             raise Problem("not-found", "path", en=f"path: {cid_text}/{path} does not exist.",
-                          zh=f"path：{cid_text}/{path} 不存在。")
-        current = entries[part]
+                          zh=f"path：{cid_text}/{path} 不存在。") from None
     return current
 
 

@@ -6,7 +6,7 @@ import { decodeEventLog, getAddress, isAddress, zeroAddress } from "viem";
 import { el, $, replace } from "../dom.js";
 import { countdown, cstDate, money } from "../format.js";
 import { pageLang, t } from "../i18n.js";
-import { send, showStep } from "../tx.js";
+import { send, showError, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { chainNow, contract, fetchJson, read, requireWallet } from "./common.js";
 import { phaseNow, salePhases } from "./gallery.js";
@@ -127,6 +127,7 @@ export default async function mint(config) {
       }
     };
   }
-  wallet.subscribe(() => refresh());
-  await refresh();
+  const safely = () => refresh().catch((error) => showError(status, error));
+  wallet.subscribe(safely);
+  await safely();
 }
