@@ -79,7 +79,9 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         awaiting = [e for e in outcome.estimates if e.awaiting is not None]
         if awaiting:
             out.print(f"{len(awaiting)} step(s) need a role {account.address} lacks; a real run writes them as a "
-                      "Safe Transaction Builder batch for the admin instead of sending them.")
+                      "Safe Transaction Builder batch for the admin instead of sending them:")
+            for est in awaiting:
+                out.print(f"  {est.step.id}: needs {est.awaiting} on {est.step.target}", highlight=False)
         if outcome.estimate_failed:
             for est in outcome.estimate_failed:
                 out.print(f"[red]estimate failed[/] {est.step.id} ({est.step.describe()}): {est.error}",

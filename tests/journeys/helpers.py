@@ -105,7 +105,9 @@ class Studio:
 
     def ape(self, *args: str, network: bool = True) -> Run:
         extra = ["--network", self.url] if network else []
-        done = subprocess.run([APE, "run", *args, *extra], cwd=self.root, env=self.env, capture_output=True,
+        # From the checkout, as an operator runs them (`ape run` finds the scripts there); the studio's
+        # files and manifest are given by absolute path.
+        done = subprocess.run([APE, "run", *args, *extra], cwd=ROOT, env=self.env, capture_output=True,
                               text=True, timeout=900)
         return Run(done.returncode, done.stdout, done.stderr)
 
@@ -165,6 +167,13 @@ class Studio:
         path = self.root / name
         path.write_text(yaml.safe_dump(data or self.platform(), sort_keys=False))
         return path
+
+    def file(self, name: str) -> str:
+        return str(self.root / name)
+
+    @property
+    def manifest_path(self) -> str:
+        return str(self.deployments / f"{CHAIN_ID}.json")
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.deployments / f"{CHAIN_ID}.json").read_text())
