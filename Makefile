@@ -1,6 +1,7 @@
 # Gaoling: every target installs what it needs and skips what is already there.
 #   make demo   the whole platform story on a local anvil and the local IPFS store
 #   make test   the whole test suite
+#   make serve  the platform, its service and the collector page on a local chain
 #   make bench  gas and throughput, side by side with the named peers -> BENCHMARKS.md
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -25,6 +26,7 @@ NPM_STAMP := node_modules/.installed
 help:
 	@echo "make demo   run the platform story on a local anvil and the local IPFS store"
 	@echo "make test   run the whole test suite"
+	@echo "make serve  the platform, its service and the collector page on http://127.0.0.1:8000 (local chain)"
 	@echo "make bench  measure gas and throughput against peers, write BENCHMARKS.md"
 	@echo "make clean  remove build output and local chain data (keeps .venv and node_modules)"
 
@@ -48,9 +50,9 @@ $(WEB_BUNDLE): $(WEB_SOURCES) | deps
 
 # Debian's Chromium for the browser tests (never a browser downloaded by Playwright).
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium"; exit 1; fi
+	@if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; \
+	else echo "The browser tests need Debian's chromium: run  sudo apt-get install -y chromium fonts-wqy-microhei"; exit 1; fi
 
 $(PIP_STAMP): pyproject.toml requirements.lock
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -73,20 +75,33 @@ $(SOLC): tools/solc-adapter.cjs $(NPM_STAMP) | $(PIP_STAMP)
 demo: setup
 	$(APE) run demo --verbosity WARNING
 
-# Four sessions (the metadata suite drives the deploy engine too). The deploy and fork suites drive
-# the deploy engine against chains whose history
+# Six sessions (the metadata and journey suites drive the deploy engine too; analytics plays its own
+# platform history). The deploy and fork suites drive the deploy engine against chains whose history
 # other suites have rewritten with snapshot reverts (same deployer, same nonces, so the same
 # contract addresses); in one session with them, the engine's role reads after a deploy revert. In
 # a session of their own, as the engine always runs in production, they pass. The fork suite also
-# points Ape at upstream and fork anvils of its own.
+# points Ape at upstream and fork anvils of its own. The journeys (tests/journeys) run the operator's
+# whole path through `ape run ...` on an anvil of their own.
 #
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/metadata $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web --ignore=tests/crowdfund --ignore=tests/security --ignore=tests/static --ignore=tests/service $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
-	$(APE) test tests/fork $(PYTEST_ARGS)
+	$(APE) test tests/fork tests/crowdfund/fork $(PYTEST_ARGS)
+	$(APE) test tests/crowdfund --ignore=tests/crowdfund/fork $(PYTEST_ARGS)
 	$(APE) test tests/metadata $(PYTEST_ARGS)
+	$(APE) test tests/journeys $(PYTEST_ARGS)
+	$(APE) test tests/analytics $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory chromium
+	$(APE) test tests/web $(PYTEST_ARGS)
+	$(APE) test tests/security tests/static $(PYTEST_ARGS)
+	$(APE) test tests/service $(PYTEST_ARGS)
+
+# The platform on a local anvil with the sample catalogue, the service and the page on
+# http://127.0.0.1:8000; prints how to add the dev chain to a wallet. Ctrl-C stops everything.
+serve: setup
+	$(APE) run serve --demo --network ethereum:local:foundry
 
 bench: setup
 	$(APE) run bench --verbosity WARNING

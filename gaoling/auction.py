@@ -17,6 +17,9 @@ from typing import Any
 
 from eth_utils import is_address, to_checksum_address
 
+from gaoling.display import duration as duration_words
+from gaoling.display import when
+
 ZERO_ADDRESS = "0x" + "00" * 20
 
 
@@ -98,7 +101,8 @@ def check_listing_bounds(house: Any, reserve: int, duration: int) -> None:
         raise AuctionInputError("reserve", f"{reserve} wei is outside {low}..{high} wei")
     low, high = house.MIN_DURATION(), house.MAX_DURATION()
     if not low <= duration <= high:
-        raise AuctionInputError("duration", f"{duration} s is outside {low}..{high} s (15 minutes to 30 days)")
+        raise AuctionInputError("duration", f"{duration_words(duration)} is outside {duration_words(low)} to "
+                                            f"{duration_words(high)}")
 
 
 def check_create(house: Any, nft: Any, token_id: int, seller: Any, reserve: int, duration: int) -> str:
@@ -282,8 +286,8 @@ class AuctionStatus:
             ("token", f"{self.nft} #{self.token_id}"),
             ("seller", self.seller),
             ("reserve", format_wei(self.reserve)),
-            ("duration from first bid", f"{self.duration} s"),
-            ("ends at", str(self.end_time) if self.end_time else "-"),
+            ("duration from first bid", duration_words(self.duration)),
+            ("ends at", when(self.end_time) if self.end_time else "- (the timer starts at the first bid)"),
             ("highest bidder", self.highest_bidder or "-"),
             ("highest bid", format_wei(self.highest_bid) if self.highest_bidder else "-"),
             ("minimum next bid", format_wei(self.minimum_bid) if self.minimum_bid is not None else "-"),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,7 +135,7 @@ class _Guarded:
 
                 unattended(account)
             return super().invoke(ctx)  # type: ignore[misc]
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, click.exceptions.Abort):  # click turns Ctrl-C at a prompt into Abort
             _interrupted()
         except click.exceptions.Exit:
             raise
@@ -168,6 +169,13 @@ class Command(_Guarded, click.Command):
 class ChainCommand(_Guarded, ConnectedProviderCommand):
     """A command that connects to `--network` (Ape's ConnectedProviderCommand)."""
 
+    def _invoke(self, ctx: click.Context, provider: Any = None) -> Any:
+        # Connecting installs Ape's SIGINT handler, which exits at once (code 130) from wherever the
+        # command is. Ctrl-C should instead unwind as KeyboardInterrupt, so that the command can say
+        # what it has confirmed; Ape's provider still disconnects on the way out.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        return super()._invoke(ctx, provider=provider)
+
 
 class Group(click.Group):
     command_class = Command
@@ -197,6 +205,7 @@ KINDS: dict[str, Kind] = {
     "auction": Kind("auction", "GaolingAuctionHouse", "--house", "GAOLING_AUCTION_HOUSE"),
     "vouchers": Kind("vouchers", "GaolingVouchers", "--vouchers", "GAOLING_VOUCHERS"),
     "edition": Kind("edition", "GaolingEdition", "--contract", "GAOLING_EDITION"),
+    "crowdfund": Kind("crowdfund", "GaolingCrowdfund", "--crowdfund", "GAOLING_CROWDFUND"),
 }
 
 DEFAULT_DEPLOYMENTS = Path("deployments")
@@ -345,3 +354,48 @@ def open_contract(kind: str, explicit: str | None, deployment: Path | None) -> A
 def out(message: str) -> None:
     """A line of the command's report, on stdout."""
     click.echo(message)
+
+
+# ------------------------------------------------------------------ choices read from the chain
+
+CHOICES_DIR = Path(".cache/gaoling/choices")
+
+
+def remember_choices(kind: str, chain_id: int, choices: list[str]) -> None:
+    """Keeps the choices a command read from the chain (e.g. the glaze types), so that `--help`,
+    which runs before any connection, can show the ones that exist."""
+    from gaoling.deploy.manifest import atomic_write_json
+
+    try:
+        atomic_write_json(CHOICES_DIR / f"{kind}-{chain_id}.json", {"chain_id": chain_id, "choices": choices})
+    except OSError:  # a read-only checkout still works; --help then shows the generic text
+        pass
+
+
+def known_choices(kind: str) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for path in sorted(CHOICES_DIR.glob(f"{kind}-*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found[int(data["chain_id"])] = [str(c) for c in data["choices"]]
+        except (OSError, ValueError, KeyError):
+            continue
+    return found
+
+
+class ChainChoiceOption(click.Option):
+    """An option whose --help lists the choices last read from each chain (see `remember_choices`)."""
+
+    def __init__(self, *args: Any, choice_kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice_kind = choice_kind
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        found = known_choices(self.choice_kind)
+        if not found:
+            return record
+        listed = "; ".join(f"on chain {cid}: {', '.join(choices)}" for cid, choices in found.items())
+        return record[0], f"{record[1]} Read from the chain: {listed}."

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from gaoling.cli import group
 from gaoling.inputs import parse_address
 from gaoling.merkle import (
     AllowlistError,
@@ -28,7 +29,7 @@ from gaoling.merkle import (
 err = Console(stderr=True)
 
 
-@click.group(help="Build allowlist Merkle trees and look up proofs.")
+@group(help="Build allowlist Merkle trees and look up proofs.")
 def cli() -> None:
     pass
 

@@ -1,42 +1,40 @@
 """Register and mint unique artworks on a Gaoling artworks collection.
 
     ape run artwork hash master.tif
-    ape run artwork mint --collection 0x.. --master master.tif --artist 0x.. --royalty-bps 800 --cid bafy..
+    ape run artwork mint --master master.tif --artist 0x.. --royalty-bps 800 --cid bafy..
     ape run artwork mint ... --auction --seller 0x.. --reserve "2 ether" --duration 3d
-    ape run artwork lookup --collection 0x.. --master master.tif
+    ape run artwork lookup --master master.tif
 
 The master file's sha256 is registered exactly once; a second mint of the same file is refused
-before any transaction. `--collection` defaults to $GAOLING_ARTWORKS.
+before any transaction. The collection comes from deployments/<chainId>.json (or --deployment
+PATH); `--collection` (or $GAOLING_ARTWORKS) overrides.
 """
 
 from __future__ import annotations
 
 import click
-from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape import project
+from ape.cli import account_option, network_option
 from rich.console import Console
 
 from gaoling import artwork as artworks
 from gaoling import auction as auctions
+from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group
 
 console = Console()
-collection_option = click.option(
-    "--collection", envvar="GAOLING_ARTWORKS", required=True, help="GaolingArtworks address [env GAOLING_ARTWORKS]."
-)
+collection_option = contract_option("artworks", "collection")
 
 
-def _collection(address: str):
-    if not chain.provider.get_code(address):
-        raise click.BadParameter(f"no contract at {address} on this network", param_hint="--collection")
-    return project.GaolingArtworks.at(address)
+def _collection(address: str | None, deployment=None):
+    return Deployment(deployment).open("artworks", address)
 
 
 def _fail(exc: ValueError) -> None:
     argument = getattr(exc, "argument", "input")
-    raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint=f"--{argument.replace('_', '-')}")
+    raise UserError(str(exc).split(": ", 1)[-1], f"--{argument.replace('_', '-')}") from None
 
 
-@click.group()
+@group()
 def cli():
     """Hash, register and mint unique works; look a master file up."""
 
@@ -48,10 +46,11 @@ def hash_(master):
     console.print(f"0x{artworks.sha256_file(master).hex()}")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @collection_option
+@deployment_option
 @click.option("--master", type=click.Path(dir_okay=False), required=True, help="The work's master file.")
 @click.option("--artist", required=True, help="Royalty receiver.")
 @click.option("--royalty-bps", type=int, required=True, help="Artist royalty, 250-1000 bps.")
@@ -61,13 +60,13 @@ def hash_(master):
 @click.option("--seller", default=None, help="With --auction: who sells and is paid (default: the artist).")
 @click.option("--reserve", default=None, help="With --auction: lowest first bid, e.g. '1 ether'.")
 @click.option("--duration", default="1d", show_default=True, help="With --auction: time from the first bid.")
-def mint(account, collection, master, artist, royalty_bps, cid, to, into_auction, seller, reserve, duration):
+def mint(account, collection, deployment, master, artist, royalty_bps, cid, to, into_auction, seller, reserve, duration):
     """Register a master file and mint its token."""
     try:
         spec = artworks.ArtworkSpec.build(
             artist=artist, royalty_bps=royalty_bps, content_hash=artworks.sha256_file(master), cid=cid
         )
-        contract = _collection(collection)
+        contract = _collection(collection, deployment)
         if into_auction:
             if reserve is None:
                 raise auctions.AuctionInputError("reserve", "is required with --auction")
@@ -85,12 +84,13 @@ def mint(account, collection, master, artist, royalty_bps, cid, to, into_auction
         console.print(f"Listed as auction #{result.auction_id}.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @collection_option
+@deployment_option
 @click.option("--master", type=click.Path(dir_okay=False), default=None, help="A master file to look up.")
 @click.option("--sha256", "digest", default=None, help="Or its sha256 digest (hex).")
-def lookup(collection, master, digest):
+def lookup(collection, deployment, master, digest):
     """Find the token registered for a master file."""
     try:
         if (master is None) == (digest is None):
@@ -100,7 +100,7 @@ def lookup(collection, master, digest):
         if exc.argument == "content_hash":
             exc.argument = "sha256"
         _fail(exc)
-    contract = _collection(collection)
+    contract = _collection(collection, deployment)
     if contract.isRegistered(raw):
         console.print(f"0x{raw.hex()} is token #{contract.tokenOfContentHash(raw)}")
     else:

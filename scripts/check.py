@@ -5,7 +5,7 @@
 
 The kind of each file (platform, collection, catalogue, quiz bank, allowlist CSV) is recognised
 from its content. Every problem is printed as `<file>: <field>: <what to write>`; the exit status
-is 1 if any file has a problem. Field reference: docs/configuration.md.
+is 2 if any file has a problem. Field reference: docs/configuration.md.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from gaoling.cli import Command, UserError
 from gaoling.config_check import check_file
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 
-@click.command(help="Validate platform, collection, catalogue, quiz-bank and allowlist files offline "
-                    "(no network, no account). Exit status 1 if any has a problem.")
+@click.command(cls=Command, help="Validate platform, collection, catalogue, quiz-bank and allowlist files offline "
+                    "(no network, no account). Exit status 2 if any has a problem.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def cli(files: tuple[Path, ...]) -> None:
     failed = 0
@@ -37,4 +38,5 @@ def cli(files: tuple[Path, ...]) -> None:
             for line in result.problems:
                 out.print(f"   {line}", markup=False, soft_wrap=True)
     if failed:
-        raise click.ClickException(f"{failed} of {len(files)} file(s) have problems (above); nothing was changed")
+        raise UserError(f"{failed} of {len(files)} file(s) have problems (above); nothing was changed",
+                        hint="fix each line above (every field: docs/configuration.md), then check again")

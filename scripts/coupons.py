@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
+from gaoling.cli import (ChainChoiceOption, ChainCommand, Deployment, UserError, contract_option, deployment_option,
+                         group, journal, remember_choices)
 from gaoling.display import address as full_address
 from gaoling.display import when
 from gaoling.fan import GlazeSpec, SignedExchange, add_glaze, list_glazes, relay_exchange, sign_exchange
@@ -37,9 +38,10 @@ def _coupons(deployment: Path | None, explicit: str | None) -> Any:
 
 
 def glaze_choices(coupons: Any) -> str:
-    """The glazes on chain, for messages: '1 透明釉 Transparent glaze (100 points), 2 …'."""
-    return ", ".join(f"{g.glaze_id} {g.name_zh} {g.name_en} ({g.price} points, {g.stock} left)"
-                     for g in list_glazes(coupons))
+    """The glazes on chain, for messages: '1 透明釉 Transparent glaze (100 points), 2 …'. Also kept for --help."""
+    glazes = list_glazes(coupons)
+    remember_choices("glazes", chain.chain_id, [f"{g.glaze_id} {g.name_zh} {g.name_en}" for g in glazes])
+    return ", ".join(f"{g.glaze_id} {g.name_zh} {g.name_en} ({g.price} points, {g.stock} left)" for g in glazes)
 
 
 def check_exchange(coupons: Any, member: str, glaze_id: int, amount: int, option: str = "--glaze") -> int:
@@ -79,7 +81,9 @@ def list_command(coupons_address, deployment):
     coupons = _coupons(deployment, coupons_address)
     table = Table("id", "zh-CN", "en", "price (points)", "stock", "exchanged", "uri",
                   title=f"GlazeCoupons {coupons.address}")
-    for g in list_glazes(coupons):
+    glazes = list_glazes(coupons)
+    remember_choices("glazes", chain.chain_id, [f"{g.glaze_id} {g.name_zh} {g.name_en}" for g in glazes])
+    for g in glazes:
         table.add_row(str(g.glaze_id), g.name_zh, g.name_en, str(g.price), str(g.stock), str(g.exchanged), g.uri)
     console.print(table)
 
@@ -89,16 +93,17 @@ def list_command(coupons_address, deployment):
 @account_option()
 @coupons_option
 @deployment_option
-@click.option("--glaze", "glaze_id", type=click.IntRange(min=1), metavar="ID",
-              help="Glaze id; the glazes on chain are listed by `ape run coupons list` (and named in the error "
-                   "if the id does not exist).")
+@click.option("--glaze", "glaze_id", type=click.IntRange(min=1), metavar="ID", cls=ChainChoiceOption,
+              choice_kind="glazes", help="Glaze id (`ape run coupons list` shows them).")
 @click.option("--amount", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--sign-only", is_flag=True, help="Sign a gasless request with --account and print it.")
 @click.option("--ttl", type=click.IntRange(min=60), default=3600, show_default=True,
               help="Seconds a signed request stays valid.")
 @click.option("--relay", "relay_file", type=click.File("r", encoding="utf-8"),
               help="Relay a signed request (JSON) from --account, which pays the gas.")
-def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, ttl, relay_file):
+@click.option("--max-points", type=click.IntRange(min=1), default=None,
+              help="With --sign-only: the most points the request may spend [default: today's price × amount].")
+def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, ttl, relay_file, max_points=None):
     """Exchange points for coupons: directly, or --sign-only / --relay for the gasless path."""
     coupons = _coupons(deployment, coupons_address)
     if relay_file is not None:
@@ -109,7 +114,11 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
         if coupons.nonceUsed(signed.member, signed.nonce):
             raise UserError(f"nonce {signed.nonce} of {signed.member} was already used: this request was relayed "
                             "or cancelled", "--relay", "nothing to do if it was relayed; otherwise sign a new one")
-        check_exchange(coupons, signed.member, signed.glaze_id, signed.amount, option="--relay")
+        cost = check_exchange(coupons, signed.member, signed.glaze_id, signed.amount, option="--relay")
+        if cost > signed.max_points:
+            raise UserError(f"the price rose: {signed.amount} × glaze {signed.glaze_id} now costs {cost} points, and "
+                            f"{signed.member} signed for at most {signed.max_points}", "--relay",
+                            "ask the member to sign again at today's price")
         receipt = relay_exchange(coupons, signed, account)
         journal.did(f"relayed {signed.amount} × glaze {signed.glaze_id} to {signed.member}")
         console.print(f"relayed: {signed.amount} × glaze {signed.glaze_id} to {full_address(signed.member)} "
@@ -119,7 +128,7 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
         raise UserError("give the glaze id to exchange for", "--glaze", f"choose one of: {glaze_choices(coupons)}")
     cost = check_exchange(coupons, account.address, glaze_id, amount)
     if sign_only:
-        click.echo(sign_exchange(account, coupons, glaze_id, amount, ttl=ttl).to_json())
+        click.echo(sign_exchange(account, coupons, glaze_id, amount, ttl=ttl, max_points=max_points).to_json())
         return
     receipt = coupons.exchange(glaze_id, amount, sender=account)
     console.print(f"exchanged {cost} points for {amount} × glaze {glaze_id} ({receipt.gas_used:,} gas)")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from gaoling.demo import DemoContext, eth
 
-STORY = ("deploy", "edition", "fan", "quiz", "auction", "voucher")
+STORY = ("deploy", "edition", "fan", "quiz", "auction", "voucher", "crowdfund")
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -42,7 +42,7 @@ def cli(only):
         for step, detail in rows:
             story.add_row(part, step, detail)
         # Parts leave the contracts they deployed on the context for the parts after them.
-        for name in ("ledger", "coupons", "certificate", "artworks", "auction_house", "vouchers"):
+        for name in ("ledger", "coupons", "certificate", "artworks", "auction_house", "vouchers", "crowdfund"):
             contract = getattr(ctx, name, None)
             if contract is not None and all(c.address != contract.address for c in ctx.contracts.values()):
                 ctx.contracts[type(contract).__name__ if not hasattr(contract, "contract_type")

@@ -14,16 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape.cli import account_option, network_option
 from rich.console import Console
 from rich.table import Table
 
+from gaoling.cli import ChainCommand, UserError
 from gaoling.deploy import DeployError, PlatformConfigError, deploy_platform
 
-out = Console()
+out = Console(soft_wrap=True)
 
 
-@click.command(cls=ConnectedProviderCommand,
+@click.command(cls=ChainCommand,
                help="Deploy and wire the platform described by --config, recording deployments/<chainId>.json.")
 @network_option()
 @account_option()
@@ -50,7 +51,10 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         outcome = deploy_platform(config_path, project=project, provider=provider, deployer=account,
                                   out_dir=out_dir, admin=admin, dry_run=dry_run, on_step=show,
                                   catalogue=catalogue)
-    except (PlatformConfigError, DeployError, ValueError) as exc:
+    except PlatformConfigError as exc:
+        raise UserError(str(exc), hint="fix each line above (docs/configuration.md); "
+                                       "`ape run check FILE` checks without a chain") from None
+    except (DeployError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
     if dry_run:
@@ -75,7 +79,9 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         awaiting = [e for e in outcome.estimates if e.awaiting is not None]
         if awaiting:
             out.print(f"{len(awaiting)} step(s) need a role {account.address} lacks; a real run writes them as a "
-                      "Safe Transaction Builder batch for the admin instead of sending them.")
+                      "Safe Transaction Builder batch for the admin instead of sending them:")
+            for est in awaiting:
+                out.print(f"  {est.step.id}: needs {est.awaiting} on {est.step.target}", highlight=False)
         if outcome.estimate_failed:
             for est in outcome.estimate_failed:
                 out.print(f"[red]estimate failed[/] {est.step.id} ({est.step.describe()}): {est.error}",
@@ -86,16 +92,12 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         return
 
     manifest = outcome.manifest
-    table = Table(title=f"Deployed on chain {manifest.data['chain_id']}")
-    table.add_column("component")
-    table.add_column("contract")
-    table.add_column("address")
-    table.add_column("block", justify="right")
+    out.print(f"Deployed on chain {manifest.data['chain_id']} (addresses in full):")
+    width = max((len(cid) for cid in manifest.contracts), default=0)
     for cid, address in manifest.contracts.items():
         entry = manifest.steps[cid]
-        table.add_row(cid, entry["contract"], address, str(entry["block"]))
-    out.print(table)
-    sent = sum(r.action != "skipped" for r in outcome.results)
+        out.print(f"  {cid:<{width}}  {address}  {entry['contract']}, block {entry['block']}", highlight=False)
+    sent = sum(r.action in ("sent", "recovered") for r in outcome.results)
     out.print(f"{sent} transaction(s) this run; manifest {manifest.path}")
     if outcome.handover is not None:
         out.print(f"Handover to {manifest.data['admin']}: deployer holds no role on any contract.")

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gaoling.cli import group, journal
 from gaoling.catalogue import CatalogueError
 from gaoling.ipfs import cid as cids
 from gaoling.ipfs.backends import BackendError, KuboBackend, make_backend
@@ -47,7 +48,7 @@ def _config():
         _fail(str(exc))
 
 
-@click.group(help=__doc__)
+@group(help=__doc__)
 def cli():
     pass
 
@@ -106,6 +107,8 @@ def add(path: Path, cid_version: str, only_hash: bool, hidden: bool, car_out: Pa
               help="The edition's cap: the pieces' sizes must add up to it (the deploy checks this itself).")
 def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Path | None, no_wait: bool,
             cap: int | None):
+    journal.resume = ("run the same publish again: the same files give the same CIDs, and a root the pin "
+                      "manifest records as pinned is not pinned twice")
     cfg = _config()
     with _progress() as prog:
         tasks: dict[str, int] = {}
@@ -138,6 +141,7 @@ def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Pat
               help="[default: GAOLING_IPFS_BACKEND]")
 @click.option("--no-wait", is_flag=True, help="Do not wait for the pin to reach `pinned`.")
 def pin(root: str, backend: str | None, no_wait: bool):
+    journal.resume = "run the same pin again: a root the pin manifest records as pinned is skipped"
     cfg = _config()
     try:
         root_b = cids.parse(root)

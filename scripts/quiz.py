@@ -1,10 +1,13 @@
 """The firing-process quiz and its certificate.
 
     ape run quiz validate [--bank FILE]
-    ape run quiz take --certificate 0xCERT --holder 0xWALLET --account attester [--answers sheet.yaml]
+    ape run quiz take --holder 0xWALLET --account attester [--answers sheet.yaml] [--lang zh-CN]
     ape run quiz submit pass.json --account relayer          (alias: mint)
-    ape run quiz status 0xWALLET --certificate 0xCERT
+    ape run quiz status 0xWALLET
     ape run quiz deploy --account admin --attester 0xGRADER_KEY
+
+The certificate comes from deployments/<chainId>.json (or --deployment PATH); --certificate
+overrides. `--lang zh-CN` asks every question and prints every line in Chinese.
 
 `take` signs the attestation with --account, which must hold ATTESTER_ROLE on the certificate.
 `submit` may be run by anyone: the certificate always goes to the holder named in the pass.
@@ -17,10 +20,12 @@ from typing import Any
 
 import click
 from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape.cli import account_option, network_option
 from rich.console import Console
 from rich.table import Table
 
+from gaoling import display
+from gaoling.cli import ChainCommand, Deployment, deployment_option, group
 from gaoling.quiz import AnswerError, Attester, Grader, QuizBankError, QuizError, SignedQuizPass, load_bank
 from gaoling.quiz.attestation import DEFAULT_TTL_SECONDS, checksum
 from gaoling.quiz.bank import DEFAULT_BANK, LANGUAGES
@@ -49,20 +54,18 @@ def _bank(path: Path):
         raise click.ClickException(str(exc)) from None
 
 
-def _certificate(address: str) -> Any:
-    if not chain.provider.get_code(address):
-        raise click.ClickException(f"no contract at {address} on {chain.provider.network.name}; "
-                                   "check --certificate and --network")
-    return project.FiringCertificate.at(address)
+def _certificate(address: str | None, deployment: Path | None = None) -> Any:
+    return Deployment(deployment).open("certificate", address)
 
 
 bank_option = click.option("--bank", "bank_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                            default=DEFAULT_BANK, show_default=True, help="Question bank YAML.")
 certificate_option = click.option("--certificate", "certificate_address", callback=_address,
-                                  help="FiringCertificate address.")
+                                  envvar="GAOLING_CERTIFICATE",
+                                  help="FiringCertificate address [default: from the deployment manifest].")
 
 
-@click.group(help="Firing-process quiz: validate the bank, take the quiz, relay the certificate mint.")
+@group(help="Firing-process quiz: validate the bank, take the quiz, relay the certificate mint.")
 def cli() -> None:
     pass
 
@@ -83,7 +86,7 @@ def validate(bank_path: Path) -> None:
                   f"cooldown {rules.cooldown_seconds} s")
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Take the quiz; on a pass, sign a QuizPass attestation with --account.")
+@cli.command(cls=ChainCommand, help="Take the quiz; on a pass, sign a QuizPass attestation with --account.")
 @network_option()
 @account_option()
 @certificate_option
@@ -91,7 +94,9 @@ def validate(bank_path: Path) -> None:
 @bank_option
 @click.option("--answers", "answers_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Scripted answer sheet (YAML/JSON: question id -> choice index or text); no prompts.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the questions and every prompt (zh-CN: Simplified Chinese).")
+@deployment_option
 @click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="SQLite file holding attempts (for the cooldown).")
 @click.option("--ttl", type=click.IntRange(min=60), default=DEFAULT_TTL_SECONDS, show_default=True,
@@ -99,11 +104,9 @@ def validate(bank_path: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the attestation (default .cache/gaoling-quiz/pass-<holder>.json).")
 def take(account: Any, certificate_address: str | None, holder: str, bank_path: Path, answers_path: Path | None,
-         lang: str, store_path: Path, ttl: int, out: Path | None) -> None:
-    if certificate_address is None:
-        raise click.UsageError("--certificate is required: the attestation is bound to one certificate contract")
+         lang: str, store_path: Path, ttl: int, out: Path | None, deployment: Path | None = None) -> None:
     bank = _bank(bank_path)
-    certificate = _certificate(certificate_address)
+    certificate = _certificate(certificate_address, deployment)
     try:
         require_attester(certificate, account.address)
         sheet = AnswerSheet.load(answers_path) if answers_path else None
@@ -117,7 +120,10 @@ def take(account: Any, certificate_address: str | None, holder: str, bank_path: 
     if result.attestation is None:
         raise SystemExit(1)
     path = result.attestation.save(out or Path(f".cache/gaoling-quiz/pass-{holder}.json"))
-    console.print(f"attestation written to [bold]{path}[/]; relay it with `ape run quiz submit {path}`")
+    if lang == "zh-CN":
+        console.print(f"测验证明已写入 [bold]{path}[/]；用 `ape run quiz submit {path}` 提交上链")
+    else:
+        console.print(f"attestation written to [bold]{path}[/]; relay it with `ape run quiz submit {path}`")
 
 
 def _submit(account: Any, attestation: Path, certificate_address: str | None) -> None:
@@ -135,7 +141,7 @@ def _submit(account: Any, attestation: Path, certificate_address: str | None) ->
                   f"(quiz v{minted.quizVersion}, score {minted.score}%) · gas {receipt.gas_used}")
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Relay an attestation to FiringCertificate.mint (anyone may).")
+@cli.command(cls=ChainCommand, help="Relay an attestation to FiringCertificate.mint (anyone may).")
 @network_option()
 @account_option()
 @click.argument("attestation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -144,7 +150,7 @@ def submit_cmd(account: Any, attestation: Path, certificate_address: str | None)
     _submit(account, attestation, certificate_address)
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Alias of submit.")
+@cli.command(cls=ChainCommand, help="Alias of submit.")
 @network_option()
 @account_option()
 @click.argument("attestation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -157,21 +163,20 @@ cli.commands["submit"] = cli.commands.pop("submit-cmd")
 cli.commands["submit"].name = "submit"
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Show a wallet's certificate.")
+@cli.command(cls=ChainCommand, help="Show a wallet's certificate.")
 @network_option()
 @click.argument("holder", callback=_address)
 @certificate_option
 def status(holder: str, certificate_address: str | None) -> None:
-    if certificate_address is None:
-        raise click.UsageError("--certificate is required")
     token_id, version, score, minted_at, barred = _certificate(certificate_address).certificateOf(holder)
     if token_id:
-        console.print(f"{holder}: certificate #{token_id}, quiz v{version}, score {score}%, minted at {minted_at}")
+        console.print(f"{holder}: certificate #{token_id}, quiz v{version}, score {score}%, "
+                      f"minted {display.when(minted_at)}")
     else:
         console.print(f"{holder}: no certificate" + (" (revoked; needs reinstatement)" if barred else ""))
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Deploy FiringCertificate with --account as admin.")
+@cli.command(cls=ChainCommand, help="Deploy FiringCertificate with --account as admin.")
 @network_option()
 @account_option()
 @click.option("--attester", callback=_address, help="Address to receive ATTESTER_ROLE (the grader key).")

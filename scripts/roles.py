@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape.cli import account_option, network_option
 from eth_utils import is_address, to_checksum_address
 from rich.console import Console
-from rich.table import Table
 
+from gaoling.cli import ChainCommand, UserError, group
 from gaoling.deploy.roles import (
     MissingRole,
     batch_transaction,
@@ -37,7 +37,7 @@ from gaoling.deploy.roles import (
     write_safe_batch,
 )
 
-out = Console()
+out = Console(highlight=False, soft_wrap=True)
 
 deployment_option = click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path), default=None,
                                  help="Manifest to read addresses from (default deployments/<chainId>.json).")
@@ -50,22 +50,22 @@ def _open(provider: Any, deployment: Path | None, contract: str) -> tuple[dict[s
         manifest = load_manifest(deployment, int(provider.chain_id))
         cid, target = open_component(project, manifest, contract)
     except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="--contract / --deployment") from None
+        raise UserError(str(exc), "--contract", "see the contracts with `ape run roles list`") from None
     return manifest, cid, target
 
 
 def _address(value: str) -> str:
     if not is_address(value):
-        raise click.BadParameter(f"{value!r} is not an address (0x followed by 40 hex digits)", param_hint="ACCOUNT")
+        raise UserError(f"{value!r} is not an address (0x followed by 40 hex digits)", "ACCOUNT")
     return to_checksum_address(value)
 
 
-@click.group(help="List, grant and revoke contract roles by name (FULFILMENT_ROLE, CURATOR_ROLE, ...).")
+@group(help="List, grant and revoke contract roles by name (FULFILMENT_ROLE, CURATOR_ROLE, ...).")
 def cli() -> None:
     pass
 
 
-@cli.command("list", cls=ConnectedProviderCommand, help="Every role of every deployed contract and who holds it.")
+@cli.command("list", cls=ChainCommand, help="Every role of every deployed contract and who holds it.")
 @network_option()
 @deployment_option
 @click.option("--contract", default=None, help="Only this contract (vouchers, edition:<slug>, an address...).")
@@ -77,17 +77,13 @@ def list_(provider: Any, deployment: Path | None, contract: str | None) -> None:
         names = [contract] if contract else list(manifest.get("contracts", {}))
         opened = [open_component(project, manifest, name) for name in names]
     except LookupError as exc:
-        raise click.BadParameter(str(exc), param_hint="--contract / --deployment") from None
-    table = Table(title=f"Roles on chain {provider.chain_id} ({manifest['_path']})")
-    for col in ("contract", "role", "holders"):
-        table.add_column(col)
+        raise UserError(str(exc), "--contract", "see the deployed contracts in the manifest") from None
+    out.print(f"Roles on chain {provider.chain_id} ({manifest['_path']}):")
     for cid, target in opened:
         holders = role_holders(target, provider, deploy_block(manifest, cid))
+        out.print(f"{cid}  {target.address}")
         for role in role_names(target):
-            table.add_row(f"{cid}\n{target.address}" if role == role_names(target)[0] else "", role,
-                          "\n".join(holders.get(role, [])) or "[dim]nobody[/]")
-        table.add_section()
-    out.print(table)
+            out.print(f"  {role:<24} {', '.join(holders.get(role, [])) or 'nobody'}")
 
 
 def _change(method: str, provider: Any, account: Any, deployment: Path | None, contract: str, role: str,
@@ -96,7 +92,7 @@ def _change(method: str, provider: Any, account: Any, deployment: Path | None, c
     try:
         name = parse_role(role, role_names(target), cid)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="ROLE") from None
+        raise UserError(str(exc), "ROLE") from None
     holder = _address(holder)
     has = bool(target.hasRole(role_id(name), holder))
     if has == (method == "grantRole"):
@@ -111,15 +107,15 @@ def _change(method: str, provider: Any, account: Any, deployment: Path | None, c
         write_safe_batch(path, int(provider.chain_id), [batch_transaction(target, method, (role_id(name), holder))],
                          name=f"Gaoling roles: {method} {name} on {cid}",
                          description=f"{method}({name}, {holder}) on {cid} {target.address}", safe=manifest.get("admin"))
-        raise click.ClickException(f"{exc}.\nNothing was sent. For the admin (a Safe), the change is written as a "
-                                   f"Safe Transaction Builder batch: {path}") from None
+        raise UserError(f"{exc}. Nothing was sent.", hint=f"the admin (a Safe) can import the change, written as a "
+                        f"Safe Transaction Builder batch: {path}") from None
     receipt = getattr(target, method)(role_id(name), holder, sender=account)
     verb = "granted to" if method == "grantRole" else "revoked from"
     out.print(f"{name} {verb} {holder} on {cid} ({target.address}); transaction {receipt.txn_hash} "
               f"in block {receipt.block_number}.")
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Grant ROLE on --contract to ACCOUNT (an address).")
+@cli.command(cls=ChainCommand, help="Grant ROLE on --contract to ACCOUNT (an address).")
 @network_option()
 @account_option()
 @deployment_option
@@ -130,7 +126,7 @@ def grant(provider: Any, account: Any, deployment: Path | None, contract: str, r
     _change("grantRole", provider, account, deployment, contract, role, holder)
 
 
-@cli.command(cls=ConnectedProviderCommand, help="Revoke ROLE on --contract from ACCOUNT (an address).")
+@cli.command(cls=ChainCommand, help="Revoke ROLE on --contract from ACCOUNT (an address).")
 @network_option()
 @account_option()
 @deployment_option

@@ -20,8 +20,11 @@ from ape.cli import ConnectedProviderCommand, network_option
 
 @click.command(cls=ConnectedProviderCommand)
 @network_option()
-@click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="deployments/<chainId>.json written by `ape run deploy`.")
+@click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="deployments/<chainId>.json written by `ape run deploy` (required unless --demo).")
+@click.option("--demo", is_flag=True,
+              help="Local chain only: deploy the platform with the sample catalogue first, relay with test "
+                   "account 5, attest quizzes with test account 8, and print how to try it with a wallet.")
 @click.option("--role", type=click.Choice(["all", "api", "relayer"]), default="all", show_default=True,
               help="api: HTTP only; relayer: the relay worker only; all: both in one process.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -40,7 +43,7 @@ from ape.cli import ConnectedProviderCommand, network_option
               help="Send a partial batch once its oldest message waited this long [5].")
 @click.option("--rpc-url", default="", help="Public RPC URL to advertise to wallets (EIP-3085 rpcUrls).")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info", show_default=True)
-def cli(network, deployment, role, host, port, relayer_account, attester_account, database_url, platform_config,
+def cli(network, deployment, demo, role, host, port, relayer_account, attester_account, database_url, platform_config,
         batch_size, batch_seconds, rpc_url, log_level):
     """Run the studio's platform service on the connected network."""
     from ape import chain, project
@@ -50,6 +53,20 @@ def cli(network, deployment, role, host, port, relayer_account, attester_account
     from gaoling.service.chain import DeploymentError
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if demo:
+        from ape import accounts
+
+        from gaoling.web import demo as web_demo
+
+        if chain.chain_id != 31337:
+            raise click.UsageError("--demo deploys test accounts' contracts: use it on the local chain only")
+        deployment = web_demo.prepare(project, chain, accounts.test_accounts, echo=click.echo)
+        relayer_account = relayer_account or web_demo.RELAYER
+        attester_account = attester_account or web_demo.ATTESTER
+        rpc_url = rpc_url or chain.provider.uri
+    elif deployment is None:
+        raise click.UsageError("--deployment: name deployments/<chainId>.json (or use --demo on a local chain)")
     try:
         config = ServiceConfig.from_env(deployment=deployment, role=role, relayer_account=relayer_account,
                                         attester_account=attester_account, database_url=database_url,
@@ -70,7 +87,7 @@ def cli(network, deployment, role, host, port, relayer_account, attester_account
                        f"database {svc.engine.dialect.name}; Ctrl-C stops")
             svc.relayer.run(stop)
             return
-        _, stop = start_relayer(svc)
+        relayer_thread, stop = start_relayer(svc)
     elif role == "all":
         click.echo("no --relayer account: serving the API without relaying (messages wait in the queue)")
 
@@ -79,7 +96,13 @@ def cli(network, deployment, role, host, port, relayer_account, attester_account
     app = create_app(svc)
     click.echo(f"Gaoling service on http://{host}:{port} (API /api/v1, OpenAPI /api/v1/openapi.json), "
                f"chain {svc.platform.chain_id}, database {svc.engine.dialect.name}, role {role}")
+    if demo:
+        from ape import accounts
+
+        click.echo(web_demo.banner(f"http://{host}:{port}", rpc_url, chain.chain_id, accounts.test_accounts))
     try:
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)).run()
     finally:
         stop.set()
+        if svc.relayer is not None and role == "all":
+            relayer_thread.join(timeout=30)  # let the relayer finish its step before the chain stops

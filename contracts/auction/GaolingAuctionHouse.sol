@@ -11,13 +11,23 @@ import {IPurchaseRecorder} from "../../interfaces/IPurchaseRecorder.sol";
 /// @notice A seller escrows a token with a reserve and a duration. The timer starts at the first
 /// bid at or above the reserve; later bids must beat the highest by `minIncrementBps`, and a bid
 /// inside the last `timeBuffer` seconds pushes the end out so that `timeBuffer` remains. After the
-/// end anyone settles: the token goes to the winner, then the artist royalty (ERC-2981, looked up
-/// with a gas cap and clamped), the platform fee and the seller's remainder are paid.
+/// end anyone settles: the token goes to the winner, then the artist royalty, the platform fee and
+/// the seller's remainder are paid. Royalty (ERC-2981, looked up with a gas cap and clamped) and
+/// fee (rate and recipient) are snapshotted when the auction is listed, so nothing anyone changes
+/// later, neither the collection's royalty data nor the house's fee settings, moves a live auction's
+/// money (review findings F-03, F-04).
+/// Settled sales are reported to the points ledger only for collections the platform registered,
+/// only when the winner is not the seller, and only at or above `minRecordedPrice` (finding F-01:
+/// wash auctions of junk NFTs must not mint points).
+/// While the house is paused nobody can bid, so the clock of every auction still running when the
+/// pause began stops too: it cannot be settled during the pause, and after the unpause it ends no
+/// earlier than `timeBuffer` after bidding resumed.
 /// @dev Every payment to an address someone else controls is a call with `PUSH_GAS` gas that
 /// copies no return data; if it fails the amount is credited to `pendingWithdrawals` and the payee
 /// pulls it with `withdraw`/`withdrawTo`. So no bidder, seller, artist or collection can block a
-/// higher bid or a settlement. Pausing stops listings and bids only; cancel, settle and
-/// withdrawals always work, so funds and tokens are never frozen.
+/// higher bid or a settlement. Pausing stops listings and bids only; cancel, withdrawals and the
+/// settlement of auctions that ended before the pause always work, so funds and tokens are never
+/// frozen. A token sent to the house without `createAuction` can be rescued by the admin.
 contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransient {
     /// @notice May pause and unpause listings and bids.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -48,6 +58,11 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     uint256 public constant TRANSFER_GAS = 200_000;
     /// @notice Gas forwarded to the purchase recorder (points ledger).
     uint256 public constant RECORDER_GAS = 150_000;
+    /// @notice Sale price at which the royalty rate is read at listing (ERC-2981 answers amounts,
+    /// not rates): rate = royaltyInfo(tokenId, probe).amount * 10,000 / probe.
+    uint256 public constant ROYALTY_PROBE_PRICE = 10_000 ether;
+    /// @notice Default of `minRecordedPrice`: sales below it earn no points.
+    uint256 public constant DEFAULT_MIN_RECORDED_PRICE = 0.001 ether;
     /// @dev Covers the cost of making a call (cold account, value transfer, argument setup) on top
     /// of the 64/63 rule, so a capped callee always gets its full cap.
     uint256 private constant CALL_OVERHEAD = 15_000;
@@ -62,7 +77,15 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         Failed
     }
 
-    /// @dev Four storage slots per auction. A bid touches only slots 0 and 2.
+    /// @notice Why a settled sale was not reported to the points ledger.
+    enum RecordSkip {
+        None,
+        UnregisteredCollection, // the platform did not register the collection
+        SelfPurchase, // the winner is the seller
+        BelowMinimumPrice // the price is below minRecordedPrice
+    }
+
+    /// @dev Six storage slots per auction. A bid touches only slots 0 and 2; settle reads all six.
     ///   slot 0: nft (160) | endTime (40) | duration (32) | status (8)       -- 240 bits
     ///   slot 1: tokenId (256)
     ///   slot 2: bidder (160) | amount (96)                                  -- amount holds the
@@ -70,6 +93,10 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     ///           reserve here makes the first bid a nonzero-to-nonzero write (2,900 gas, not 20,000).
     ///   slot 3: seller (160) | feeBps (16) | reserve (80)                     -- fee snapshot at
     ///           listing, so a later fee change never touches a live auction.
+    ///   slot 4: royaltyReceiver (160) | royaltyBps (16)                    -- royalty snapshot at listing
+    ///   slot 5: feeRecipient (160)                                         -- fee recipient snapshot
+    /// The snapshots are appended after the original fields, so readers of `auction()` by position
+    /// keep working.
     struct Auction {
         address nft;
         uint40 endTime;
@@ -81,6 +108,9 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         address seller;
         uint16 feeBps;
         uint80 reserve;
+        address royaltyReceiver;
+        uint16 royaltyBps;
+        address feeRecipient;
     }
 
     // Storage layout (checked in tests/auction/test_layout.py):
@@ -91,6 +121,10 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     //   slot 3: totalPending
     //   slot 4: pendingWithdrawals mapping
     //   slot 5: _auctions mapping
+    //   slot 6: pausedAt (40) | resumedAt (40) | minRecordedPrice (96)
+    //           -- settle reads it once, for the paused clock and the recording rule
+    //   slot 7: registeredCollection mapping
+    //   slot 8: _escrowAuction mapping
 
     /// @notice Receives the platform fee.
     address public feeRecipient;
@@ -112,6 +146,21 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     mapping(address payee => uint256) public pendingWithdrawals;
 
     mapping(uint256 auctionId => Auction) private _auctions;
+
+    /// @notice Start of the latest pause (merged with an earlier one if it began inside its grace
+    /// window); 0 if the house was never paused.
+    uint40 public pausedAt;
+    /// @notice End of the latest pause; auctions still running at `pausedAt` end no earlier than
+    /// `resumedAt + timeBuffer`.
+    uint40 public resumedAt;
+    /// @notice Settled sales below this price (wei) are not reported to the points ledger.
+    uint96 public minRecordedPrice;
+
+    /// @notice Collections whose settled sales are reported to the points ledger.
+    mapping(address nft => bool) public registeredCollection;
+    /// @dev The latest auction that escrowed a token, keyed by keccak256(nft, tokenId). The token
+    /// is escrowed while that auction is Live or Failed; otherwise a token the house owns is stray.
+    mapping(bytes32 nftToken => uint256 auctionId) private _escrowAuction;
 
     /// @notice A listing was created and its token escrowed.
     event AuctionCreated(
@@ -153,6 +202,14 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     event TimeBufferUpdated(uint256 secondsBuffer);
     /// @notice The purchase recorder changed.
     event PurchaseRecorderUpdated(address recorder);
+    /// @notice A settled sale was not reported to the points ledger, for `reason`.
+    event PurchaseRecordSkipped(uint256 indexed auctionId, RecordSkip reason);
+    /// @notice `nft` was registered (its sales earn points) or unregistered.
+    event CollectionRegistered(address indexed nft, bool registered);
+    /// @notice The minimum price of a sale that earns points changed.
+    event MinRecordedPriceUpdated(uint256 price);
+    /// @notice A stray token (sent to the house without `createAuction`) was returned to `to`.
+    event TokenRescued(address indexed nft, uint256 indexed tokenId, address indexed to);
 
     error GaolingAuctionHouseReserveOutOfBounds(uint256 reserve, uint256 min, uint256 max);
     error GaolingAuctionHouseDurationOutOfBounds(uint256 duration, uint256 min, uint256 max);
@@ -175,6 +232,10 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     error GaolingAuctionHouseIncrementOutOfBounds(uint256 bps, uint256 min, uint256 max);
     error GaolingAuctionHouseTimeBufferOutOfBounds(uint256 secondsBuffer, uint256 min, uint256 max);
     error GaolingAuctionHouseZeroAdmin();
+    error GaolingAuctionHouseClockPaused(uint256 auctionId, uint256 pausedAt);
+    error GaolingAuctionHouseMinRecordedPriceTooHigh(uint256 price);
+    error GaolingAuctionHouseTokenEscrowed(uint256 auctionId);
+    error GaolingAuctionHouseZeroRecipient();
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (fees, increment, buffer, recorder) and PAUSER_ROLE.
     /// @param feeRecipient_ Receives platform fees; may be zero only when `feeBps_` is zero.
@@ -186,8 +247,10 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         _setFee(feeRecipient_, feeBps_);
         minIncrementBps = 500;
         timeBuffer = 15 minutes;
+        minRecordedPrice = uint96(DEFAULT_MIN_RECORDED_PRICE);
         emit MinIncrementUpdated(500);
         emit TimeBufferUpdated(15 minutes);
+        emit MinRecordedPriceUpdated(DEFAULT_MIN_RECORDED_PRICE);
     }
 
     // ---------------------------------------------------------------- listing
@@ -195,7 +258,9 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
     /// @notice Lists `tokenId` of `nft` and escrows it. The proceeds go to the token's owner.
     /// @dev The caller must be the owner, an operator the owner approved for all, or the collection
     /// contract itself (which can move its own tokens anyway; GaolingArtworks uses this to mint
-    /// straight into an auction). The house must be approved for the token.
+    /// straight into an auction). The house must be approved for the token. The collection's
+    /// ERC-2981 royalty and the house's fee rate and recipient are snapshotted here and paid at
+    /// settlement whatever changes in between.
     /// @param reserve Lowest acceptable first bid, in wei (MIN_RESERVE..MAX_RESERVE).
     /// @param duration Seconds from the first bid to the end (MIN_DURATION..MAX_DURATION).
     /// @return auctionId The new auction's id.
@@ -221,8 +286,10 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
             revert GaolingAuctionHouseNotApproved(nft, tokenId);
         }
 
+        (address royaltyReceiver, uint256 royaltyBps) = _royaltyRateOf(nft, tokenId);
         auctionId = ++auctionCount;
         uint16 fee = feeBps;
+        _escrowAuction[_escrowKey(nft, tokenId)] = auctionId;
         _auctions[auctionId] = Auction({
             nft: nft,
             endTime: 0,
@@ -233,7 +300,10 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
             amount: uint96(reserve),
             seller: seller,
             feeBps: fee,
-            reserve: uint80(reserve)
+            reserve: uint80(reserve),
+            royaltyReceiver: royaltyReceiver,
+            royaltyBps: uint16(royaltyBps),
+            feeRecipient: feeRecipient
         });
         emit AuctionCreated(auctionId, nft, tokenId, seller, reserve, duration);
 
@@ -278,15 +348,18 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
             endTime = block.timestamp + a.duration;
             a.endTime = uint40(endTime);
         } else {
-            endTime = a.endTime;
-            if (block.timestamp >= endTime) revert GaolingAuctionHouseAuctionEnded(auctionId, endTime);
+            uint256 storedEnd = a.endTime;
+            endTime = storedEnd;
+            // Past the stored end, a pause may have stopped the clock: only then read the pause window.
+            if (block.timestamp >= endTime) {
+                endTime = _pauseAdjustedEnd(auctionId, endTime);
+                if (block.timestamp >= endTime) revert GaolingAuctionHouseAuctionEnded(auctionId, endTime);
+            }
             uint256 minimum = _minimumAfter(previousAmount);
             if (msg.value < minimum) revert GaolingAuctionHouseBidTooLow(auctionId, msg.value, minimum);
             uint256 buffer = timeBuffer;
-            if (endTime - block.timestamp < buffer) {
-                endTime = block.timestamp + buffer;
-                a.endTime = uint40(endTime);
-            }
+            if (endTime - block.timestamp < buffer) endTime = block.timestamp + buffer;
+            if (endTime != storedEnd) a.endTime = uint40(endTime);
         }
         a.bidder = msg.sender;
         a.amount = uint96(msg.value);
@@ -297,19 +370,20 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
 
     // ---------------------------------------------------------------- settlement
 
-    /// @notice Settles an ended auction. Anyone may call it, also while paused.
+    /// @notice Settles an ended auction. Anyone may call it, also while paused, unless the auction
+    /// was still running when the pause began (its clock is stopped until the unpause).
     /// @dev Order: token to the winner (capped call; if it fails the winner is refunded and the
-    /// auction is marked Failed), royalty lookup (capped staticcall, clamped to MAX_ROYALTY_BPS),
-    /// fee at the listing's fee snapshot, seller remainder, then the optional purchase record.
+    /// auction is marked Failed), royalty at the listing's snapshot, fee at the listing's rate to
+    /// the listing's recipient, seller remainder, then the purchase record if the sale qualifies.
     /// Every capped call first checks that enough gas is left to give the callee its whole cap,
-    /// so a settler cannot starve a call on purpose to skip a royalty or fail a delivery.
+    /// so a settler cannot starve a call on purpose to fail a delivery or lose a record.
     function settle(uint256 auctionId) external nonReentrant {
         Auction storage a = _auctions[auctionId];
         Status status = a.status;
         if (status != Status.Live) revert GaolingAuctionHouseNotLive(auctionId, status);
         address winner = a.bidder;
         if (winner == address(0)) revert GaolingAuctionHouseNoBids(auctionId);
-        uint256 endTime = a.endTime;
+        uint256 endTime = _pauseAdjustedEnd(auctionId, a.endTime);
         if (block.timestamp < endTime) revert GaolingAuctionHouseAuctionNotEnded(auctionId, endTime);
 
         address nft = a.nft;
@@ -326,18 +400,25 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
             return;
         }
 
-        (address royaltyReceiver, uint256 royalty) = _royaltyOf(nft, tokenId, price);
+        address royaltyReceiver = a.royaltyReceiver;
+        // Royalty + fee <= price: royaltyBps <= MAX_ROYALTY_BPS and feeBps <= MAX_FEE_BPS.
+        uint256 royalty = (price * a.royaltyBps) / BPS;
         // A primary sale by the artist would pay the artist twice: fold it into the proceeds.
         if (royaltyReceiver == seller) royalty = 0;
         uint256 proceeds = price - fee - royalty;
         emit AuctionSettled(auctionId, winner, seller, price, royaltyReceiver, royalty, fee, proceeds);
 
         if (royalty != 0) _pay(royaltyReceiver, royalty);
-        if (fee != 0) _pay(feeRecipient, fee);
+        // A nonzero fee always has a nonzero recipient (_setFee), snapshotted with it at listing.
+        if (fee != 0) _pay(a.feeRecipient, fee);
         _pay(seller, proceeds);
 
         address recorder = purchaseRecorder;
-        if (recorder != address(0)) _record(auctionId, recorder, winner, price);
+        if (recorder != address(0)) {
+            RecordSkip skip = _recordSkip(nft, winner, seller, price);
+            if (skip == RecordSkip.None) _record(auctionId, recorder, winner, price);
+            else emit PurchaseRecordSkipped(auctionId, skip);
+        }
     }
 
     // ---------------------------------------------------------------- withdrawals
@@ -360,6 +441,13 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         return _auctions[auctionId];
     }
 
+    /// @notice When `auctionId` ends, counting a pause that stopped its clock: `type(uint256).max`
+    /// while such a pause lasts, 0 before the first bid.
+    function effectiveEndTime(uint256 auctionId) external view returns (uint256) {
+        uint256 endTime = _auctions[auctionId].endTime;
+        return endTime == 0 ? 0 : _effectiveEnd(endTime);
+    }
+
     /// @notice The lowest bid `createBid` accepts now: the reserve before the first bid, then the
     /// highest bid plus the increment.
     function minimumBid(uint256 auctionId) external view returns (uint256) {
@@ -370,7 +458,8 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
 
     // ---------------------------------------------------------------- admin
 
-    /// @notice Sets the fee recipient and the fee for auctions listed from now on.
+    /// @notice Sets the fee recipient and the fee for auctions listed from now on. Live auctions
+    /// keep the recipient and rate of their listing. A zero recipient needs a zero fee.
     function setFee(address recipient, uint256 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setFee(recipient, bps);
     }
@@ -399,13 +488,53 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         emit PurchaseRecorderUpdated(recorder);
     }
 
-    /// @notice Stops new listings and bids. Cancel, settle and withdrawals keep working.
+    /// @notice Registers `nft` (its settled sales earn points) or unregisters it. The platform
+    /// registers its own collections; a foreign or junk collection can still be auctioned but earns
+    /// no points.
+    function setCollectionRegistered(address nft, bool registered) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        registeredCollection[nft] = registered;
+        emit CollectionRegistered(nft, registered);
+    }
+
+    /// @notice Sets the lowest price (wei) of a settled sale that is reported to the points ledger.
+    function setMinRecordedPrice(uint256 price) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (price > type(uint96).max) revert GaolingAuctionHouseMinRecordedPriceTooHigh(price);
+        minRecordedPrice = uint96(price);
+        emit MinRecordedPriceUpdated(price);
+    }
+
+    /// @notice Returns a token that was sent to the house without `createAuction` (a plain
+    /// `transferFrom`; safe transfers are refused because the house is no ERC-721 receiver) to
+    /// `to`, the sender the admin identified from the collection's Transfer event. Refuses a
+    /// token escrowed by a live or failed auction.
+    function rescueToken(address nft, uint256 tokenId, address to)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+        nonReentrant
+    {
+        if (to == address(0)) revert GaolingAuctionHouseZeroRecipient();
+        uint256 auctionId = _escrowAuction[_escrowKey(nft, tokenId)];
+        Status status = _auctions[auctionId].status;
+        if (auctionId != 0 && (status == Status.Live || status == Status.Failed)) {
+            revert GaolingAuctionHouseTokenEscrowed(auctionId);
+        }
+        emit TokenRescued(nft, tokenId, to);
+        IERC721(nft).transferFrom(address(this), to, tokenId);
+    }
+
+    /// @notice Stops new listings and bids, and the clock of every running auction. Cancel,
+    /// withdrawals and the settlement of auctions that ended before the pause keep working.
     function pause() external onlyRole(PAUSER_ROLE) {
+        // A pause that begins inside the grace window of the previous one extends that window:
+        // auctions it protected stay protected.
+        if (block.timestamp >= uint256(resumedAt) + timeBuffer) pausedAt = uint40(block.timestamp);
         _pause();
     }
 
-    /// @notice Resumes listings and bids.
+    /// @notice Resumes listings and bids. Auctions that were running when the pause began end no
+    /// earlier than `timeBuffer` seconds from now.
     function unpause() external onlyRole(PAUSER_ROLE) {
+        resumedAt = uint40(block.timestamp);
         _unpause();
     }
 
@@ -454,19 +583,16 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         }
     }
 
-    /// @dev ERC-2981 lookup as a capped staticcall that copies at most 64 bytes back. A revert,
-    /// short answer, dirty address or zero receiver means no royalty; the amount is clamped to
-    /// MAX_ROYALTY_BPS of the price. Since MAX_ROYALTY_BPS + MAX_FEE_BPS <= 10,000, royalty + fee
-    /// never exceed the price.
-    function _royaltyOf(address nft, uint256 tokenId, uint256 price)
-        private
-        view
-        returns (address receiver, uint256 amount)
-    {
+    /// @dev ERC-2981 rate lookup at listing, as a capped staticcall that copies at most 64 bytes
+    /// back, asked at ROYALTY_PROBE_PRICE. A revert, short answer, dirty address or zero receiver
+    /// means no royalty; the rate is clamped to MAX_ROYALTY_BPS. Since MAX_ROYALTY_BPS +
+    /// MAX_FEE_BPS <= 10,000, royalty + fee never exceed the price.
+    function _royaltyRateOf(address nft, uint256 tokenId) private view returns (address receiver, uint256 bps) {
         _requireGas(ROYALTY_GAS);
-        bytes memory data = abi.encodeWithSelector(0x2a55205a, tokenId, price); // royaltyInfo(uint256,uint256)
+        bytes memory data = abi.encodeWithSelector(0x2a55205a, tokenId, ROYALTY_PROBE_PRICE); // royaltyInfo(uint256,uint256)
         bool ok;
         uint256 rawReceiver;
+        uint256 amount;
         assembly ("memory-safe") {
             let out := mload(0x40)
             ok := staticcall(ROYALTY_GAS, nft, add(data, 0x20), mload(data), out, 0x40)
@@ -477,8 +603,46 @@ contract GaolingAuctionHouse is AccessControl, Pausable, ReentrancyGuardTransien
         }
         if (!ok || rawReceiver == 0 || rawReceiver >> 160 != 0) return (address(0), 0);
         receiver = address(uint160(rawReceiver));
-        uint256 cap = (price * MAX_ROYALTY_BPS) / BPS;
-        if (amount > cap) amount = cap;
+        // Compare before multiplying: a hostile answer may be near 2^256.
+        bps = amount >= ROYALTY_PROBE_PRICE ? MAX_ROYALTY_BPS : (amount * BPS) / ROYALTY_PROBE_PRICE;
+        if (bps > MAX_ROYALTY_BPS) bps = MAX_ROYALTY_BPS;
+    }
+
+    /// @dev Why a settled sale must not earn points (F-01), or None.
+    function _recordSkip(address nft, address winner, address seller, uint256 price)
+        private
+        view
+        returns (RecordSkip)
+    {
+        if (!registeredCollection[nft]) return RecordSkip.UnregisteredCollection;
+        if (winner == seller) return RecordSkip.SelfPurchase;
+        if (price < minRecordedPrice) return RecordSkip.BelowMinimumPrice;
+        return RecordSkip.None;
+    }
+
+    /// @dev `endTime`, moved by a pause that began while the auction was running: reverts while
+    /// that pause lasts, and gives at least `timeBuffer` after the unpause.
+    function _pauseAdjustedEnd(uint256 auctionId, uint256 endTime) private view returns (uint256) {
+        uint256 effective = _effectiveEnd(endTime);
+        if (effective == type(uint256).max) revert GaolingAuctionHouseClockPaused(auctionId, pausedAt);
+        return effective;
+    }
+
+    function _effectiveEnd(uint256 endTime) private view returns (uint256) {
+        uint256 pauseStart = pausedAt;
+        // Ended before the latest pause began (or never paused): the pause changes nothing.
+        if (endTime <= pauseStart || pauseStart == 0) return endTime;
+        if (paused()) return type(uint256).max;
+        uint256 grace = uint256(resumedAt) + timeBuffer;
+        return endTime > grace ? endTime : grace;
+    }
+
+    function _escrowKey(address nft, uint256 tokenId) private pure returns (bytes32 key) {
+        assembly ("memory-safe") {
+            mstore(0x00, nft)
+            mstore(0x20, tokenId)
+            key := keccak256(0x00, 0x40)
+        }
     }
 
     /// @dev Tells the points ledger about the sale; a failure is reported, never propagated.

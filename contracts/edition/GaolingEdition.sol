@@ -24,12 +24,23 @@ import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
 /// @dev Built on ERC721A so that a batch mint writes one ownership slot and one address slot
 /// whatever its size. Packed storage:
 ///   _phases[id]  one slot:  [0..95] price (wei) | [96..135] start | [136..175] end | [176..207] maxPerWallet
-///   _saleControl one slot:  [0..159] points ledger | [160..167] paused flag
+///   _saleControl one slot:  [0..159] points ledger | [160..167] paused flag | [168..199] maxMintQuantity
 ///                (read once per sale; OpenZeppelin's Pausable would cost a second cold slot on every mint)
 ///   ERC721A aux  64 bits in the buyer's address-data slot, already written by `_mint`:
 ///                [0..31] tokens bought in the allowlist phase | [32..63] tokens bought in the public phase
 ///   ERC721A extraData 24 bits per ownership: 0 while the token sits with its minter, 1 once transferred
-///                (the holding period counts from mint, so a transferred token is past it for good).
+///                (under HoldingPeriod the period counts from mint, so a transferred token is past it
+///                for good; under HoldingPeriodEveryTransfer it counts from the ownership's
+///                startTimestamp, which ERC721A rewrites on every transfer, so no extra storage).
+/// Batches are bounded by `maxMintQuantity` (review finding F-07): the first transfer of a token
+/// deep in an ERC-721A batch scans back to the batch's first slot, so an unbounded batch makes
+/// that transfer cost gas linear in the token's position.
+/// ERC-5192 and holding periods: a token is announced `Locked` when minted and, under
+/// HoldingPeriodEveryTransfer, again on every transfer. No `Unlocked` event is emitted when a
+/// holding period ends (nothing happens on chain at that moment). Indexers apply the rule:
+/// locked while block time < `unlocksAt(tokenId)`; equivalently, unlock time = the token's mint
+/// time (HoldingPeriod) or its latest Transfer's block time (HoldingPeriodEveryTransfer) plus
+/// `holdingPeriod`. See docs/security.md.
 contract GaolingEdition is
     ERC721A,
     ERC2981,
@@ -42,10 +53,14 @@ contract GaolingEdition is
 {
     // ---------------------------------------------------------------- types
 
+    /// @notice Chosen at deploy. HoldingPeriod: a token must be held `holdingPeriod` after mint.
+    /// HoldingPeriodEveryTransfer: as practised on Chinese digital-collection platforms, every
+    /// acquisition (mint or transfer) starts a new holding period. NonTransferable: soulbound.
     enum TransferPolicy {
         Free,
         HoldingPeriod,
-        NonTransferable
+        NonTransferable,
+        HoldingPeriodEveryTransfer
     }
 
     enum PhaseId {
@@ -107,12 +122,18 @@ contract GaolingEdition is
     uint256 public constant MAX_HOLDING_PERIOD = 3650 days;
     /// @notice Gas forwarded to the points ledger; a ledger that needs more fails without blocking the sale.
     uint256 public constant PURCHASE_HOOK_GAS = 100_000;
+    /// @notice Default of `maxMintQuantity`: the most tokens one mint call or fiat order may create.
+    uint256 public constant DEFAULT_MAX_MINT_QUANTITY = 20;
+    /// @notice Upper bound of `maxMintQuantity` (keeps the worst first transfer bounded, F-07).
+    uint256 public constant MAX_MINT_QUANTITY_LIMIT = 100;
 
     /// @dev ERC-4906. OpenZeppelin's IERC4906 inherits its IERC721, whose events clash with IERC721A's,
     /// so the interface id and event are declared here.
     bytes4 private constant _ERC4906_INTERFACE_ID = 0x49064906;
 
     uint256 private constant _PAUSED_FLAG = 1 << 160;
+    uint256 private constant _MAX_QUANTITY_SHIFT = 168;
+    uint256 private constant _MAX_QUANTITY_FIELD = uint256(0xffffffff) << 168;
     uint256 private constant _PUBLIC_COUNT_SHIFT = 32;
     uint64 private constant _COUNT_MASK = 0xffffffff;
 
@@ -151,6 +172,10 @@ contract GaolingEdition is
     error EditionSoulbound(uint256 tokenId);
     error EditionNonexistentToken(uint256 tokenId);
     error EditionInsufficientGasForHook();
+    error EditionQuantityTooLarge(uint256 quantity, uint256 max);
+    error EditionInvalidMaxMintQuantity(uint256 quantity);
+    /// @notice Token approvals and transfers carry no ETH (ERC721A makes them payable; F-08).
+    error EditionValueNotAccepted(uint256 value);
     /// @notice Minting is paused (same name and selector as OpenZeppelin's Pausable).
     error EnforcedPause();
     /// @notice The sale is not paused (same name and selector as OpenZeppelin's Pausable).
@@ -183,6 +208,8 @@ contract GaolingEdition is
     event Paused(address account);
     /// @notice Emitted when `account` resumes minting.
     event Unpaused(address account);
+    /// @notice Emitted when the most tokens per mint call or order changes.
+    event MaxMintQuantityUpdated(uint256 quantity);
     /// @notice Emitted when the points ledger rejected a purchase record; the sale still stands.
     event PurchaseHookFailed(address indexed ledger, address indexed buyer);
     /// @notice Emitted when `minter` (a MINTER_ROLE contract) mints `quantity` tokens from `firstTokenId` to `to`.
@@ -197,7 +224,10 @@ contract GaolingEdition is
     {
         if (init.cap == 0 || init.cap > type(uint32).max) revert EditionInvalidCap(init.cap);
         if (init.admin == address(0)) revert EditionInvalidAdmin(init.admin);
-        if (init.transferPolicy == TransferPolicy.HoldingPeriod) {
+        if (
+            init.transferPolicy == TransferPolicy.HoldingPeriod
+                || init.transferPolicy == TransferPolicy.HoldingPeriodEveryTransfer
+        ) {
             if (init.holdingPeriod == 0 || init.holdingPeriod > MAX_HOLDING_PERIOD) {
                 revert EditionInvalidHoldingPeriod(init.holdingPeriod);
             }
@@ -210,6 +240,8 @@ contract GaolingEdition is
         _setRoyalty(init.royaltyReceiver, init.royaltyBps);
         _baseTokenURI = init.baseURI;
         _contractURI = init.contractURI;
+        _saleControl = DEFAULT_MAX_MINT_QUANTITY << _MAX_QUANTITY_SHIFT;
+        emit MaxMintQuantityUpdated(DEFAULT_MAX_MINT_QUANTITY);
 
         _grantRole(DEFAULT_ADMIN_ROLE, init.admin);
         _grantRole(SALE_MANAGER_ROLE, init.admin);
@@ -259,7 +291,7 @@ contract GaolingEdition is
             revert EditionInvalidOrderSignature(order.nonce);
         }
         _useNonce(order.nonce);
-        uint256 firstTokenId = _mintCapped(order.recipient, order.quantity);
+        uint256 firstTokenId = _mintCapped(order.recipient, order.quantity, control);
         emit OrderFilled(order.nonce, order.recipient, firstTokenId, order.quantity);
         _recordPurchase(control, order.recipient, 0, order.quantity);
     }
@@ -288,9 +320,18 @@ contract GaolingEdition is
         onlyRole(MINTER_ROLE)
         returns (uint256 firstTokenId)
     {
-        _requireNotPaused();
+        uint256 control = _requireNotPaused();
         if (to == address(0)) revert EditionInvalidRecipient(to);
-        firstTokenId = _mintCapped(to, quantity);
+        if (quantity == 0) revert EditionZeroQuantity();
+        // A minter's order (a pledger's pieces) may exceed maxMintQuantity: it is minted in batches of
+        // at most that size, so ownership is still initialised every maxMintQuantity tokens (F-07).
+        uint256 maxQuantity = (control >> _MAX_QUANTITY_SHIFT) & 0xffffffff;
+        firstTokenId = _nextTokenId();
+        for (uint256 left = quantity; left != 0;) {
+            uint256 batch = left < maxQuantity ? left : maxQuantity;
+            _mintCapped(to, batch, control);
+            left -= batch;
+        }
         emit MinterMinted(msg.sender, to, firstTokenId, quantity);
         if (safe && to.code.length != 0) {
             for (uint256 id = firstTokenId; id < firstTokenId + quantity; ++id) {
@@ -319,8 +360,20 @@ contract GaolingEdition is
     /// @notice Points the sale at a points ledger, or turns points off with the zero address.
     /// The ledger must grant this contract its purchase-recorder role.
     function setPointsLedger(IPurchaseRecorder ledger) external onlyRole(SALE_MANAGER_ROLE) {
-        _saleControl = (_saleControl & _PAUSED_FLAG) | uint256(uint160(address(ledger)));
+        _saleControl = (_saleControl & ~uint256(type(uint160).max)) | uint256(uint160(address(ledger)));
         emit PointsLedgerUpdated(address(ledger));
+    }
+
+    /// @notice Sets the most tokens one mint call or fiat order may create (1..MAX_MINT_QUANTITY_LIMIT).
+    function setMaxMintQuantity(uint256 quantity) external onlyRole(SALE_MANAGER_ROLE) {
+        if (quantity == 0 || quantity > MAX_MINT_QUANTITY_LIMIT) revert EditionInvalidMaxMintQuantity(quantity);
+        _saleControl = (_saleControl & ~_MAX_QUANTITY_FIELD) | (quantity << _MAX_QUANTITY_SHIFT);
+        emit MaxMintQuantityUpdated(quantity);
+    }
+
+    /// @notice The most tokens one mint call or fiat order may create.
+    function maxMintQuantity() external view returns (uint256) {
+        return (_saleControl >> _MAX_QUANTITY_SHIFT) & 0xffffffff;
     }
 
     /// @notice Stops all minting. Transfers and revenue withdrawals continue.
@@ -388,6 +441,7 @@ contract GaolingEdition is
     }
 
     /// @inheritdoc IERC5192
+    /// @dev No `Unlocked` event marks the end of a holding period; see the contract notes.
     function locked(uint256 tokenId) external view returns (bool) {
         if (!_exists(tokenId)) revert EditionNonexistentToken(tokenId);
         if (transferPolicy == TransferPolicy.Free) return false;
@@ -395,10 +449,11 @@ contract GaolingEdition is
         return block.timestamp < _unlocksAt(tokenId);
     }
 
-    /// @notice When `tokenId` may first be transferred; 0 if it already may (or never may, if soulbound).
+    /// @notice When `tokenId` may next be transferred; 0 if it already may (or never may, if soulbound).
+    /// Under HoldingPeriodEveryTransfer a transfer locks the token again until this time.
     function unlocksAt(uint256 tokenId) external view returns (uint256) {
         if (!_exists(tokenId)) revert EditionNonexistentToken(tokenId);
-        if (transferPolicy != TransferPolicy.HoldingPeriod) return 0;
+        if (transferPolicy == TransferPolicy.Free || transferPolicy == TransferPolicy.NonTransferable) return 0;
         uint256 at = _unlocksAt(tokenId);
         return block.timestamp < at ? at : 0;
     }
@@ -444,6 +499,39 @@ contract GaolingEdition is
             || AccessControl.supportsInterface(interfaceId);
     }
 
+    // ---------------------------------------------------------------- approvals and transfers
+
+    /// @notice ERC-721 approve. Rejects ETH (F-08) and, on a non-transferable collection, any
+    /// approval: a soulbound token can never be moved, as the firing certificate also says.
+    function approve(address to, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert EditionValueNotAccepted(msg.value);
+        if (transferPolicy == TransferPolicy.NonTransferable) revert EditionSoulbound(tokenId);
+        super.approve(to, tokenId);
+    }
+
+    /// @notice ERC-721 setApprovalForAll; refused on a non-transferable collection (tokenId 0 in the error).
+    function setApprovalForAll(address operator, bool approved) public override {
+        if (transferPolicy == TransferPolicy.NonTransferable) revert EditionSoulbound(0);
+        super.setApprovalForAll(operator, approved);
+    }
+
+    /// @notice ERC-721 transferFrom; rejects ETH (F-08).
+    function transferFrom(address from, address to, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert EditionValueNotAccepted(msg.value);
+        super.transferFrom(from, to, tokenId);
+    }
+
+    /// @notice ERC-721 safeTransferFrom with data; rejects ETH (F-08). The three-argument form
+    /// calls this one.
+    function safeTransferFrom(address from, address to, uint256 tokenId, bytes memory data)
+        public
+        payable
+        override
+    {
+        if (msg.value != 0) revert EditionValueNotAccepted(msg.value);
+        super.safeTransferFrom(from, to, tokenId, data);
+    }
+
     // ---------------------------------------------------------------- internals
 
     function _activePhase(PhaseId id) private view returns (Phase memory p) {
@@ -469,15 +557,17 @@ contract GaolingEdition is
             }
         }
         // Mint first (it checks quantity and cap), so `bought + quantity` is bounded by the cap (< 2^32).
-        uint256 firstTokenId = _mintCapped(msg.sender, quantity);
+        uint256 firstTokenId = _mintCapped(msg.sender, quantity, control);
         _setAux(msg.sender, uint64(aux + (quantity << shift)));
 
         emit Purchased(msg.sender, id, firstTokenId, quantity, cost);
         _recordPurchase(control, msg.sender, cost, quantity);
     }
 
-    function _mintCapped(address to, uint256 quantity) private returns (uint256 firstTokenId) {
+    function _mintCapped(address to, uint256 quantity, uint256 control) private returns (uint256 firstTokenId) {
         if (quantity == 0) revert EditionZeroQuantity();
+        uint256 maxQuantity = (control >> _MAX_QUANTITY_SHIFT) & 0xffffffff;
+        if (quantity > maxQuantity) revert EditionQuantityTooLarge(quantity, maxQuantity);
         uint256 minted = _totalMinted();
         if (quantity > cap - minted) revert EditionCapExceeded(quantity, cap - minted);
         firstTokenId = _nextTokenId();
@@ -503,8 +593,9 @@ contract GaolingEdition is
 
     function _unlocksAt(uint256 tokenId) private view returns (uint256) {
         TokenOwnership memory ownership = _ownershipOf(tokenId);
-        // extraData != 0: transferred at least once, which the holding period only allowed after it ended.
-        if (ownership.extraData != 0) return 0;
+        // HoldingPeriod, extraData != 0: transferred at least once, which the holding period only
+        // allowed after it ended. HoldingPeriodEveryTransfer: startTimestamp is the latest acquisition.
+        if (ownership.extraData != 0 && transferPolicy == TransferPolicy.HoldingPeriod) return 0;
         return uint256(ownership.startTimestamp) + holdingPeriod;
     }
 
@@ -521,6 +612,11 @@ contract GaolingEdition is
         uint256 at = _unlocksAt(startTokenId);
         if (block.timestamp < at) revert EditionTokenLocked(startTokenId, at);
         to; // every destination is treated alike
+    }
+
+    /// @dev Under HoldingPeriodEveryTransfer a transfer locks the token again: announce it (ERC-5192).
+    function _afterTokenTransfers(address from, address, uint256 startTokenId, uint256) internal override {
+        if (from != address(0) && transferPolicy == TransferPolicy.HoldingPeriodEveryTransfer) emit Locked(startTokenId);
     }
 
     function _extraData(address from, address, uint24) internal pure override returns (uint24) {

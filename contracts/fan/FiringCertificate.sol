@@ -96,8 +96,10 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
     error FiringCertificateNotBarred(address holder);
     /// @notice Certificates cannot be transferred or approved.
     error FiringCertificateSoulbound();
+    /// @notice The admin must not be the zero address: nobody could revoke or rotate the attester (F-09).
+    error FiringCertificateZeroAdmin();
 
-    /// @param admin Receives DEFAULT_ADMIN_ROLE (configuration, revocation, role management).
+    /// @param admin Receives DEFAULT_ADMIN_ROLE (configuration, revocation, role management); nonzero.
     /// @param attester Receives ATTESTER_ROLE (the grader's signing key); may be the zero address.
     /// @param tokenURI_ The metadata JSON every certificate shares (e.g. `ipfs://<CID>`).
     /// @param contractURI_ ERC-7572 collection metadata URI.
@@ -105,6 +107,7 @@ contract FiringCertificate is ERC721, AccessControl, EIP712, IERC5192, IERC7572,
         ERC721("Gaoling Firing Certificate", "GLFIRE")
         EIP712("Gaoling Firing Certificate", "1")
     {
+        if (admin == address(0)) revert FiringCertificateZeroAdmin();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (attester != address(0)) _grantRole(ATTESTER_ROLE, attester);
         _tokenURI = tokenURI_;

@@ -29,7 +29,9 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
 
     /// @notice EIP-712 type hash of the gasless exchange message.
     bytes32 public constant EXCHANGE_TYPEHASH =
-        keccak256("Exchange(address member,uint256 glazeId,uint256 amount,uint256 nonce,uint256 deadline)");
+        keccak256(
+            "Exchange(address member,uint256 glazeId,uint256 amount,uint256 maxPoints,uint256 nonce,uint256 deadline)"
+        );
 
     /// @notice Collection name shown by wallets and marketplaces.
     string public constant name = "Gaoling Glaze Coupons";
@@ -49,6 +51,7 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
         address member; // whose points are spent and who receives the coupons
         uint256 glazeId;
         uint256 amount;
+        uint256 maxPoints; // the most points the member agreed to pay (a later price rise cannot take more)
         uint256 nonce; // any unused number; single use per member (see `nonceUsed`)
         uint256 deadline; // unix time after which the request is void
     }
@@ -102,6 +105,8 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
     );
     /// @notice `member` cancelled an unused exchange nonce.
     event NonceCancelled(address indexed member, uint256 nonce);
+    /// @notice A signed exchange of `member` consumed `nonce`; `relayer` sent the transaction.
+    event ExchangeNonceUsed(address indexed member, uint256 indexed nonce, address relayer);
     /// @notice A redeemer burnt one coupon of `glazeId` from `holder`.
     event CouponConsumed(address indexed holder, uint256 indexed glazeId, address redeemer);
     /// @notice A redeemer minted one coupon of `glazeId` back to `holder` after a refund.
@@ -118,6 +123,7 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
     error GlazeCouponsExpired(uint256 deadline, uint256 timestamp);
     error GlazeCouponsNonceUsed(address member, uint256 nonce);
     error GlazeCouponsInvalidSignature(address member);
+    error GlazeCouponsPriceAboveMaximum(uint256 cost, uint256 maxPoints);
 
     /// @param admin receives DEFAULT_ADMIN_ROLE (glazes, prices, stock, base URI, roles, pause)
     /// @param pointsLedger the ledger to spend points on (grant this contract its SPENDER_ROLE)
@@ -142,13 +148,13 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
 
     /// @notice Spends the caller's points on `amount` coupons of `glazeId`.
     function exchange(uint256 glazeId, uint256 amount) external nonReentrant whenNotPaused {
-        _exchange(msg.sender, glazeId, amount);
+        _exchange(msg.sender, glazeId, amount, type(uint256).max);
     }
 
     /// @notice Relays a signed exchange. Anyone may call: the points come from, and the coupons
     /// go to, the signer `request.member` only. EOAs sign with ECDSA; contract wallets through
-    /// ERC-1271.
-    /// @param request the signed request (member, glaze, amount, nonce, deadline)
+    /// ERC-1271. Reverts if the price rose so that the cost exceeds the signed `maxPoints`.
+    /// @param request the signed request (member, glaze, amount, maxPoints, nonce, deadline)
     /// @param signature the member's signature over the EIP-712 `Exchange` message
     function exchangeWithSignature(ExchangeRequest calldata request, bytes calldata signature)
         external
@@ -161,7 +167,8 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
             revert GlazeCouponsInvalidSignature(request.member);
         }
         _useNonce(request.member, request.nonce);
-        _exchange(request.member, request.glazeId, request.amount);
+        emit ExchangeNonceUsed(request.member, request.nonce, msg.sender);
+        _exchange(request.member, request.glazeId, request.amount, request.maxPoints);
     }
 
     /// @notice The EIP-712 digest a member signs for `request`.
@@ -173,6 +180,7 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
                     request.member,
                     request.glazeId,
                     request.amount,
+                    request.maxPoints,
                     request.nonce,
                     request.deadline
                 )
@@ -200,12 +208,13 @@ contract GlazeCoupons is ERC1155, AccessControl, Pausable, EIP712, ReentrancyGua
 
     /// @dev Effects, then the spend on the trusted ledger (reverts on too few points), then the
     /// mint, whose receiver hook is the only call to an untrusted address.
-    function _exchange(address member, uint256 glazeId, uint256 amount) private {
+    function _exchange(address member, uint256 glazeId, uint256 amount, uint256 maxPoints) private {
         Glaze memory g = _glazes[glazeId];
         if (!g.exists) revert GlazeCouponsUnknownGlaze(glazeId);
         if (amount == 0) revert GlazeCouponsZeroAmount();
         if (amount > g.stock) revert GlazeCouponsOutOfStock(glazeId, amount, g.stock);
         uint256 cost = uint256(g.price) * amount;
+        if (cost > maxPoints) revert GlazeCouponsPriceAboveMaximum(cost, maxPoints);
         // amount <= stock < 2^64, so neither field can overflow.
         g.stock -= uint64(amount);
         g.exchanged += uint64(amount);

@@ -19,6 +19,8 @@ import {IPointsLedger} from "./IPointsLedger.sol";
 /// make a nonce unnecessary: a signature is valid only on its own CST day, and on that day it can
 /// credit at most once. The domain binds chain id and this contract's address. No ERC-2771, no
 /// multicall.
+/// Purchase points are capped per member per CST day (`purchaseDailyCap`), so a recorder that is
+/// tricked into recording fake sales (review finding F-01) can mint only a bounded amount.
 contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPointsLedger {
     /// @notice Sale contracts (edition, auction house, voucher shop) that report purchases.
     bytes32 public constant PURCHASE_RECORDER_ROLE = keccak256("PURCHASE_RECORDER_ROLE");
@@ -77,7 +79,8 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
     //   bits 176..191  referralsOnDay  uint16  referral rewards paid to this member on referralDay
     //   bit  192       purchased       first purchase made (makes the member eligible as a referrer)
     //   bit  193       hasReferrer     the member named a referrer (address in `_referrerOf`)
-    //   bits 194..255  unused
+    //   bits 194..225  purchaseDay     uint32  CST day of this member's latest purchase points
+    //   bits 226..255  purchasedOnDay  uint30  purchase points awarded to this member on purchaseDay
     mapping(address member => uint256 packed) private _members;
     mapping(address member => address referrer) private _referrerOf;
 
@@ -90,6 +93,14 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
     uint256 private constant _U16 = 0xffff;
     uint256 private constant _PURCHASED = 1 << 192;
     uint256 private constant _HAS_REFERRER = 1 << 193;
+    uint256 private constant _PURCHASE_DAY_SHIFT = 194;
+    uint256 private constant _PURCHASE_POINTS_SHIFT = 226;
+    uint256 private constant _U30 = (1 << 30) - 1;
+    uint256 private constant _PURCHASE_FIELDS =
+        _POINTS_MASK | (_U32 << _PURCHASE_DAY_SHIFT) | (_U30 << _PURCHASE_POINTS_SHIFT);
+
+    /// @notice Default of `purchaseDailyCap`.
+    uint256 public constant DEFAULT_PURCHASE_DAILY_CAP = 500;
     uint256 private constant _CHECK_IN_FIELDS = _POINTS_MASK | (_U32 << _DAY_SHIFT) | (_U16 << _STREAK_SHIFT);
     uint256 private constant _REFERRAL_FIELDS =
         _POINTS_MASK | (_U32 << _REF_DAY_SHIFT) | (_U16 << _REF_COUNT_SHIFT);
@@ -100,6 +111,10 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
     uint128 public totalIssued;
     /// @notice Points ever spent.
     uint128 public totalSpent;
+
+    /// @notice Most purchase points one member can earn per CST day (0 = purchases earn none).
+    /// Referral rewards have their own cap (`Rules.referralDailyCap`).
+    uint32 public purchaseDailyCap;
 
     /// @notice A member checked in on CST `day` (directly or relayed) and earned `points`.
     event CheckedIn(address indexed member, uint256 day, uint256 streak, uint256 points);
@@ -119,6 +134,10 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
     event PointsSpent(address indexed member, address indexed spender, uint256 amount);
     /// @notice The admin changed the award rules.
     event RulesUpdated(Rules rules);
+    /// @notice The admin changed the daily cap of purchase points per member.
+    event PurchaseDailyCapUpdated(uint256 cap);
+    /// @notice `buyer` reached today's purchase-point cap: `requested` points were due, `awarded` given.
+    event PurchasePointsCapped(address indexed buyer, uint256 day, uint256 requested, uint256 awarded);
 
     error PointsLedgerZeroAddress(string argument);
     error PointsLedgerAlreadyCheckedIn(address member, uint256 day);
@@ -132,6 +151,7 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
     error PointsLedgerZeroAmount();
     error PointsLedgerQuantityTooLarge(uint256 quantity);
     error PointsLedgerBalanceOverflow(address member);
+    error PointsLedgerDailyCapTooLarge(uint256 cap);
 
     /// @param admin receives DEFAULT_ADMIN_ROLE (rules, roles, pause)
     /// @param initialRules the award rules in force from deployment
@@ -140,6 +160,7 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _rules = initialRules;
         emit RulesUpdated(initialRules);
+        _setPurchaseDailyCap(DEFAULT_PURCHASE_DAILY_CAP);
     }
 
     // ------------------------------------------------------------------ check-in
@@ -279,8 +300,9 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
 
     // ------------------------------------------------------------------ purchases and spending
 
-    /// @notice Awards purchase points: `purchaseFlat + purchasePerItem * quantity`. On the buyer's
-    /// first purchase, also pays their referrer (subject to the daily cap). Only recorders.
+    /// @notice Awards purchase points: `purchaseFlat + purchasePerItem * quantity`, cut to what is
+    /// left of the buyer's `purchaseDailyCap` today (CST). On the buyer's first purchase, also pays
+    /// their referrer (subject to the referral daily cap). Only recorders.
     /// @param buyer who paid
     /// @param value wei paid (0 for a fiat order); recorded in the event, not used for points
     /// @param quantity items bought
@@ -293,9 +315,19 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
         Rules memory rules_ = _rules;
         uint256 points = uint256(rules_.purchaseFlat) + uint256(rules_.purchasePerItem) * quantity;
         uint256 m = _members[buyer];
+        uint256 day = today();
+        uint256 earned = ((m >> _PURCHASE_DAY_SHIFT) & _U32) == day ? (m >> _PURCHASE_POINTS_SHIFT) & _U30 : 0;
+        uint256 cap = purchaseDailyCap;
+        uint256 room = cap > earned ? cap - earned : 0;
+        if (points > room) {
+            emit PurchasePointsCapped(buyer, day, points, room);
+            points = room;
+        }
         uint256 balance = (m & _POINTS_MASK) + points;
         if (balance > _POINTS_MASK) revert PointsLedgerBalanceOverflow(buyer);
-        _members[buyer] = (m & ~_POINTS_MASK) | balance | _PURCHASED;
+        // earned + points <= cap < 2^30, so the day's counter cannot overflow its field.
+        _members[buyer] = (m & ~_PURCHASE_FIELDS) | balance | _PURCHASED | (day << _PURCHASE_DAY_SHIFT)
+            | ((earned + points) << _PURCHASE_POINTS_SHIFT);
         emit PurchaseRewarded(buyer, msg.sender, value, quantity, points);
         if (m & (_PURCHASED | _HAS_REFERRER) == _HAS_REFERRER) points += _payReferral(buyer, rules_);
         _issue(points);
@@ -351,6 +383,17 @@ contract PointsLedger is AccessControl, Pausable, EIP712, IPurchaseRecorder, IPo
     function setRules(Rules calldata newRules) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _rules = newRules;
         emit RulesUpdated(newRules);
+    }
+
+    /// @notice Sets the most purchase points one member can earn per CST day (at most 2^30 - 1).
+    function setPurchaseDailyCap(uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setPurchaseDailyCap(cap);
+    }
+
+    function _setPurchaseDailyCap(uint256 cap) private {
+        if (cap > _U30) revert PointsLedgerDailyCapTooLarge(cap);
+        purchaseDailyCap = uint32(cap);
+        emit PurchaseDailyCapUpdated(cap);
     }
 
     /// @notice Stops check-ins, referrals and spending. Purchases are still recorded, so buyers

@@ -9,7 +9,8 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 /// sale time. On each release the not-yet-credited revenue is credited to every payee by its bps,
 /// the rounding dust going to the first payee (the issuer), so that at every moment
 ///     totalReceived() == totalReleased() + sum over payees of releasable(payee)
-/// holds exactly. A payee that cannot receive ETH only blocks its own release.
+/// holds exactly. A payee that cannot receive ETH only blocks its own `release`, and can take its
+/// share out with `releaseTo` to an address of its choice (review finding F-05).
 /// @dev OpenZeppelin 5 removed PaymentSplitter and its successor (VestingWallet) does not split,
 /// so this small contract is written here.
 abstract contract RevenueSplit is ReentrancyGuard {
@@ -34,6 +35,10 @@ abstract contract RevenueSplit is ReentrancyGuard {
     error RevenueSplitNotPayee(address account);
     /// @notice `payee` has nothing to release.
     error RevenueSplitNothingDue(address payee);
+    /// @notice Only `payee` itself may send its share elsewhere; `caller` is not it.
+    error RevenueSplitUnauthorized(address caller, address payee);
+    /// @notice `releaseTo` needs a nonzero destination.
+    error RevenueSplitInvalidRecipient(address to);
 
     /// @notice Emitted once per payee at construction.
     event PayeeAdded(address indexed payee, uint256 bps);
@@ -41,6 +46,8 @@ abstract contract RevenueSplit is ReentrancyGuard {
     event RevenueCredited(uint256 amount);
     /// @notice Emitted when `amount` is paid out to `payee`.
     event PaymentReleased(address indexed payee, uint256 amount);
+    /// @notice Emitted with `PaymentReleased` when `payee` had its `amount` sent to `to` instead.
+    event PaymentReleasedTo(address indexed payee, address indexed to, uint256 amount);
 
     constructor(address[] memory payees_, uint256[] memory bps_) {
         if (payees_.length == 0 || payees_.length > _MAX_PAYEES || payees_.length != bps_.length) {
@@ -60,16 +67,18 @@ abstract contract RevenueSplit is ReentrancyGuard {
 
     /// @notice Pays `payee` everything due to it. Anyone may call; the ETH always goes to `payee`.
     function release(address payable payee) external nonReentrant {
+        Address.sendValue(payee, _settle(payee));
+    }
+
+    /// @notice Pays everything due to `payee` to `to`. Only `payee` itself may call it: a payee
+    /// contract that cannot receive ETH (for example a multisig module) takes its share out this way.
+    function releaseTo(address payee, address payable to) external nonReentrant {
         if (_bps[payee] == 0) revert RevenueSplitNotPayee(payee);
-        _creditPending();
-        uint256 amount = _credited[payee];
-        if (amount == 0) revert RevenueSplitNothingDue(payee);
-        _credited[payee] = 0;
-        _totalCredited -= amount;
-        _released[payee] += amount;
-        _totalReleased += amount;
-        emit PaymentReleased(payee, amount);
-        Address.sendValue(payee, amount);
+        if (msg.sender != payee) revert RevenueSplitUnauthorized(msg.sender, payee);
+        if (to == address(0)) revert RevenueSplitInvalidRecipient(to);
+        uint256 amount = _settle(payee);
+        emit PaymentReleasedTo(payee, to, amount);
+        Address.sendValue(to, amount);
     }
 
     /// @notice What `payee` could release now, including its share of revenue not yet credited.
@@ -111,6 +120,20 @@ abstract contract RevenueSplit is ReentrancyGuard {
 
     function _pendingRevenue() private view returns (uint256) {
         return address(this).balance - _totalCredited - _reservedBalance();
+    }
+
+    /// @dev Effects of a release: credits pending revenue, zeroes `payee`'s credit, books it as
+    /// released and returns the amount to send (the caller sends it last).
+    function _settle(address payee) private returns (uint256 amount) {
+        if (_bps[payee] == 0) revert RevenueSplitNotPayee(payee);
+        _creditPending();
+        amount = _credited[payee];
+        if (amount == 0) revert RevenueSplitNothingDue(payee);
+        _credited[payee] = 0;
+        _totalCredited -= amount;
+        _released[payee] += amount;
+        _totalReleased += amount;
+        emit PaymentReleased(payee, amount);
     }
 
     function _othersShare(uint256 pending) private view returns (uint256 sum) {

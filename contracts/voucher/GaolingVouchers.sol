@@ -32,6 +32,10 @@ import {SingleUseNonces} from "../utils/SingleUseNonces.sol";
 ///                               InKiln -> Failed -> InKiln (re-fire) | Refunded
 /// Delivery is confirmed by the holder, or by anyone once `deliveryTimeout` has passed since
 /// shipping. A refund credits the price to the holder (pull payment) and returns the coupon.
+/// A voucher left Issued, Requested, InKiln or Failed for `refundAfter` (default 180 days) without
+/// a status change can be refunded by its holder alone (`refundExpired`, review finding F-10), so
+/// no price stays reserved forever. Redeeming needs a certificate, as buying does (finding F-02):
+/// an unredeemed voucher is transferable, and its new holder must have passed the quiz too.
 /// No personal data is ever passed to this contract: only commitments (hashes).
 /// @dev Money: a voucher price is reserved (not revenue) until its voucher is Delivered, so the
 /// payees can never withdraw what may still be refunded. `_reservedBalance()` is the sum of the
@@ -139,6 +143,10 @@ contract GaolingVouchers is
     uint256 public constant PURCHASE_HOOK_GAS = 100_000;
     /// @notice Gas forwarded to the coupon restore, which may run the holder's ERC-1155 receiver hook.
     uint256 public constant RESTORE_GAS = 200_000;
+    uint40 public constant MIN_REFUND_AFTER = 30 days;
+    uint40 public constant MAX_REFUND_AFTER = 730 days;
+    /// @notice Default of `refundAfter`.
+    uint40 public constant DEFAULT_REFUND_AFTER = 180 days;
 
     // ---------------------------------------------------------------- storage
 
@@ -154,6 +162,9 @@ contract GaolingVouchers is
     uint256 private _lastVoucherId;
     uint40 public deliveryTimeout;
     IPurchaseRecorder public pointsLedger;
+    /// @notice Seconds without a status change after which the holder of an Issued, Requested,
+    /// InKiln or Failed voucher may refund it (`refundExpired`). Packed with the two fields above.
+    uint40 public refundAfter;
     string private _baseTokenURI;
     string private _contractURI;
 
@@ -191,6 +202,8 @@ contract GaolingVouchers is
     error VoucherInvalidRecipient(address recipient);
     error VoucherNoCouponPending(uint256 tokenId);
     error VoucherInsufficientGasForHook();
+    error VoucherRefundNotDue(uint256 tokenId, uint256 dueAt);
+    error VoucherInvalidRefundAfter(uint256 refundAfter);
 
     // ---------------------------------------------------------------- events
 
@@ -234,6 +247,8 @@ contract GaolingVouchers is
     /// @notice The coupon of refunded voucher `tokenId` was returned to `to`.
     event CouponReturned(uint256 indexed tokenId, address indexed to, uint256 glazeId);
     event DeliveryTimeoutSet(uint256 timeout);
+    /// @notice The holder-initiated refund delay (`refundAfter`) changed.
+    event RefundAfterSet(uint256 refundAfter);
     event PointsLedgerSet(address ledger);
     event BaseURISet(string baseURI);
     /// @notice The points ledger rejected a purchase record; the sale still stands.
@@ -256,6 +271,7 @@ contract GaolingVouchers is
         certificate = init.certificate;
         coupons = init.coupons;
         _setDeliveryTimeout(init.deliveryTimeout);
+        _setRefundAfter(DEFAULT_REFUND_AFTER);
         _baseTokenURI = init.baseURI;
         _grantRole(DEFAULT_ADMIN_ROLE, init.admin);
         _grantRole(ISSUER_ROLE, init.admin);
@@ -382,8 +398,10 @@ contract GaolingVouchers is
 
     /// @notice Redeems voucher `tokenId`: spends one `glazeId` coupon of the caller and records
     /// `shippingCommitment`, a hash of the shipping details kept off chain. The voucher is locked from now on.
+    /// The caller must hold a firing certificate: passing the quiz is a condition of customizing.
     function redeem(uint256 tokenId, uint256 glazeId, bytes32 shippingCommitment) external nonReentrant whenNotPaused {
         if (_ownerOf(tokenId) != msg.sender) revert VoucherNotHolder(tokenId, msg.sender);
+        if (!certificate.hasCertificate(msg.sender)) revert VoucherNoCertificate(msg.sender);
         if (shippingCommitment == bytes32(0)) revert VoucherEmptyCommitment();
         if (glazeId > type(uint32).max || !coupons.glazeExists(glazeId)) revert VoucherUnknownGlaze(glazeId);
         if (IERC1155(address(coupons)).balanceOf(msg.sender, glazeId) == 0) revert VoucherNoCoupon(msg.sender, glazeId);
@@ -472,7 +490,31 @@ contract GaolingVouchers is
         Voucher storage v = _vouchers[tokenId];
         _move(tokenId, v, Status.Failed, Status.Refunded);
         // The voucher is locked since redemption, so its owner is the holder who redeemed.
-        address holder = _ownerOf(tokenId);
+        _creditRefund(tokenId, v, _ownerOf(tokenId), true);
+    }
+
+    /// @notice Refunds voucher `tokenId` that has been Issued, Requested, InKiln or Failed for
+    /// `refundAfter` seconds without a status change. Only its holder; allowed while paused. The
+    /// price is credited (claim with `claimRefund`), the source token's allowance is returned, and
+    /// a coupon spent on a redemption is restored.
+    function refundExpired(uint256 tokenId) external nonReentrant {
+        if (_ownerOf(tokenId) != msg.sender) revert VoucherNotHolder(tokenId, msg.sender);
+        Voucher storage v = _vouchers[tokenId];
+        Status from = v.status;
+        if (from != Status.Issued && from != Status.Requested && from != Status.InKiln && from != Status.Failed) {
+            revert VoucherIllegalTransition(tokenId, from, Status.Refunded);
+        }
+        uint256 due = uint256(v.updatedAt) + refundAfter;
+        if (block.timestamp < due) revert VoucherRefundNotDue(tokenId, due);
+        _move(tokenId, v, from, Status.Refunded);
+        if (from == Status.Issued) emit Locked(tokenId);
+        _creditRefund(tokenId, v, msg.sender, from != Status.Issued);
+    }
+
+    /// @dev Credits the price of refunded `tokenId` to `holder`, returns the source token's piece
+    /// and, if one was spent, the coupon (gas-capped: a hostile receiver hook parks it for
+    /// `reclaimCoupon` instead of blocking the refund).
+    function _creditRefund(uint256 tokenId, Voucher storage v, address holder, bool restoreCoupon) private {
         uint128 price = v.price;
         _reservedPrices -= price;
         _unclaimedRefunds += price;
@@ -481,6 +523,7 @@ contract GaolingVouchers is
         _piecesUsed[v.collection][v.sourceTokenId] -= 1;
         uint256 glazeId = v.glazeId;
         emit VoucherRefunded(tokenId, holder, price);
+        if (!restoreCoupon) return;
         // The restore may run the holder's receiver hook: cap its gas and never let it block the refund.
         try coupons.restore{gas: RESTORE_GAS}(holder, glazeId) {
             emit CouponReturned(tokenId, holder, glazeId);
@@ -495,6 +538,12 @@ contract GaolingVouchers is
     /// @notice Sets how long after shipping anyone may confirm delivery (1 to 365 days).
     function setDeliveryTimeout(uint40 timeout) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setDeliveryTimeout(timeout);
+    }
+
+    /// @notice Sets how long a voucher may sit without a status change before its holder may
+    /// refund it (30 to 730 days).
+    function setRefundAfter(uint40 seconds_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setRefundAfter(seconds_);
     }
 
     /// @notice Points purchases at a points ledger, or turns points off with the zero address.
@@ -688,6 +737,12 @@ contract GaolingVouchers is
         }
     }
 
+    function _setRefundAfter(uint40 seconds_) private {
+        if (seconds_ < MIN_REFUND_AFTER || seconds_ > MAX_REFUND_AFTER) revert VoucherInvalidRefundAfter(seconds_);
+        refundAfter = seconds_;
+        emit RefundAfterSet(seconds_);
+    }
+
     function _setDeliveryTimeout(uint40 timeout) private {
         if (timeout < MIN_DELIVERY_TIMEOUT || timeout > MAX_DELIVERY_TIMEOUT) revert VoucherInvalidDeliveryTimeout(timeout);
         deliveryTimeout = timeout;
@@ -698,9 +753,5 @@ contract GaolingVouchers is
     function _update(address to, uint256 tokenId, address auth) internal override returns (address) {
         if (_ownerOf(tokenId) != address(0) && _vouchers[tokenId].status != Status.Issued) revert VoucherLocked(tokenId);
         return super._update(to, tokenId, auth);
-    }
-
-    function _baseURI() internal view override returns (string memory) {
-        return _baseTokenURI;
     }
 }

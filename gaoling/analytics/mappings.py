@@ -122,6 +122,33 @@ VOUCHERS = {
     "VoucherRefunded": [(s.voucher_steps, _voucher_step("refunded"))],
 }
 
+CROWDFUND_STATUS = {0: "none", 1: "funding", 2: "succeeded", 3: "failed", 4: "cancelled"}
+
+
+def _cf(kind: str, account: str | None = None, to: str | None = None, amount: str | None = None,
+        detail: Callable[[Row], Any] | None = None) -> Mapper:
+    def build(a: Row) -> Row:
+        return {"campaign_id": a["campaignId"], "kind": kind, "account": a.get(account) if account else None,
+                "to_addr": a.get(to) if to else None, "tier": a.get("tier", a.get("index")),
+                "quantity": a.get("quantity"), "amount_wei": a.get(amount) if amount else None,
+                "detail": None if detail is None else str(detail(a))}
+    return build
+
+
+CROWDFUND = {
+    "CampaignCreated": [(s.crowdfund, _cf("created", "creator", amount="goal", detail=lambda a: a["edition"]))],
+    "TierAdded": [(s.crowdfund, _cf("tier", amount="price", detail=lambda a: f"cap {a['cap']}, physical {a['physical']}"))],
+    "PayeeAdded": [(s.crowdfund, _cf("payee", "payee", detail=lambda a: f"{a['bps']} bps"))],
+    "Pledged": [(s.crowdfund, _cf("pledged", "pledger", amount="amount"))],
+    "Withdrawn": [(s.crowdfund, _cf("withdrawn", "pledger", "to", "amount"))],
+    "CampaignCancelled": [(s.crowdfund, _cf("cancelled", "by", amount="raised"))],
+    "CampaignFinalized": [(s.crowdfund, _cf("finalized", amount="raised",
+                                            detail=lambda a: CROWDFUND_STATUS.get(a["status"], a["status"])))],
+    "Claimed": [(s.crowdfund, _cf("claimed", "pledger", detail=lambda a: a["firstTokenId"]))],
+    "Refunded": [(s.crowdfund, _cf("refunded", "pledger", "to", "amount"))],
+    "Released": [(s.crowdfund, _cf("released", "payee", "to", "amount"))],
+}
+
 # ERC-721 Transfer(from, to, tokenId): every collection here, whatever its type.
 STANDARD = {
     "Transfer": [(s.transfers, lambda a: {"token_id": a["tokenId"], "from_addr": a["from"], "to_addr": a["to"]})],
@@ -135,6 +162,7 @@ BY_CONTRACT: dict[str, dict[str, list[tuple[sa.Table, Mapper]]]] = {
     "PointsLedger": LEDGER,
     "GlazeCoupons": COUPONS,
     "FiringCertificate": CERTIFICATE,
+    "GaolingCrowdfund": CROWDFUND,
 }
 
 

@@ -198,6 +198,20 @@ voucher_steps = event_table(
     sa.Column("detail", sa.Text),  # failure reason or photo CID; never personal data (only commitments are on chain)
 )
 
+# ---------------------------------------------------------------- crowdfunded drops (migration 0002)
+crowdfund = event_table(
+    "an_crowdfund",
+    sa.Column("campaign_id", sa.BigInteger, nullable=False),
+    # created | tier | payee | pledged | withdrawn | cancelled | finalized | claimed | refunded | released
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("account", ADDR),  # creator, pledger, payee or canceller
+    sa.Column("to_addr", ADDR),  # where money went (withdrawals, refunds, releases)
+    sa.Column("tier", sa.BigInteger),
+    sa.Column("quantity", sa.BigInteger),
+    sa.Column("amount_wei", Wei),  # pledge, refund, release, goal (created) or raised (cancelled / finalized)
+    sa.Column("detail", sa.Text),  # edition (created), status (finalized), first token id (claimed)
+)
+
 # ---------------------------------------------------------------- everything else, decoded
 other_events = event_table(
     "an_other_events",

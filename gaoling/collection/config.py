@@ -175,6 +175,13 @@ class TransferPolicy(str, Enum):
     FREE = "free"
     HOLDING_PERIOD = "holding-period"
     NON_TRANSFERABLE = "non-transferable"
+    # As practised on Chinese platforms: every acquisition (mint or transfer) starts a new period.
+    HOLDING_PERIOD_EVERY_TRANSFER = "holding-period-every-transfer"
+
+    @property
+    def holds(self) -> bool:
+        """True for the policies that take a holding_period."""
+        return self in (TransferPolicy.HOLDING_PERIOD, TransferPolicy.HOLDING_PERIOD_EVERY_TRANSFER)
 
     @property
     def code(self) -> int:
@@ -218,11 +225,11 @@ class Transfer(_Model):
     @classmethod
     def _required_iff_holding(cls, value: int | None, info: ValidationInfo) -> int | None:
         policy = info.data.get("policy")
-        if policy is TransferPolicy.HOLDING_PERIOD and value is None:
-            raise ValueError("policy holding-period needs a holding_period, e.g. 180d")
-        if policy is not None and policy is not TransferPolicy.HOLDING_PERIOD and value is not None:
-            raise ValueError(f"holding_period only applies to policy holding-period; remove it "
-                             f"(the policy is {policy.value})")
+        if policy is not None and policy.holds and value is None:
+            raise ValueError(f"policy {policy.value} needs a holding_period, e.g. 180d")
+        if policy is not None and not policy.holds and value is not None:
+            raise ValueError(f"holding_period only applies to policies holding-period and "
+                             f"holding-period-every-transfer; remove it (the policy is {policy.value})")
         return value
 
 

@@ -24,6 +24,7 @@ ATTRIBUTES = {
     "artworks": ("artworks", "GaolingArtworks"),
     "auction": ("auction_house", "GaolingAuctionHouse"),
     "vouchers": ("vouchers", "GaolingVouchers"),
+    "crowdfund": ("crowdfund", "GaolingCrowdfund"),
 }
 
 

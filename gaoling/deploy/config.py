@@ -27,6 +27,7 @@ from gaoling.collection.config import (
     format_loc,
     load_collection_config,
 )
+from gaoling.crowdfund.config import CrowdfundSection, check_platform as check_crowdfund
 from gaoling.fan.points import Rules
 from gaoling.inputs import parse_address, parse_price
 
@@ -52,6 +53,8 @@ class CollectionEntry(_Model):
 
     config: str = Field(description="path of a collection config, relative to platform.yaml")
     catalogue: str | None = Field(None, description="catalogue.yaml to publish; its URIs are set on the edition")
+    max_per_mint: int = Field(20, ge=1, le=100, description="most tokens per mint call or fiat order (bounds "
+                              "the worst first transfer of a batch)")
 
 
 # URIs left unset are published by the deploy (gaoling.deploy.metadata); a value given here wins.
@@ -69,10 +72,25 @@ class AuctionSection(_Model):
     fee_bps: Annotated[int, _uint(0, MAX_FEE_BPS, f"the auction house accepts a platform fee of 0..{MAX_FEE_BPS} "
                                   f"bps (0%..{MAX_FEE_BPS // 100}%, its MAX_FEE_BPS)")] = Field(
         description="platform fee in bps, taken from each settled auction (the contract caps it at 20%)")
+    # Points for auction wins (security review F-01): the platform's own collections (artworks and
+    # every edition above) are registered automatically; list partner collections here.
+    min_recorded_price: str = Field("0.001 ether", description="lowest auction price that earns points")
+    registered_collections: list[Address] = Field(default_factory=list,
+                                                  description="further collections whose auction wins earn points")
+
+    @field_validator("min_recorded_price")
+    @classmethod
+    def _min_price(cls, value: str) -> str:
+        parse_price(value)
+        return value
+
+    def min_recorded_price_wei(self) -> int:
+        return parse_price(self.min_recorded_price)
 
 
 class PointsSection(_Model):
     rules: Rules = Field(default_factory=Rules)
+    purchase_daily_cap: int = Field(500, ge=0, le=2**30 - 1, description="most purchase points per member per CST day")
 
 
 class CouponsSection(_Model):
@@ -102,6 +120,8 @@ class VouchersSection(_Model):
     base_uri: str | None = Field(None, description=_URI + " (tokenURI = base + status + '.json')")
     contract_uri: str | None = Field(None, description=_URI)
     delivery_timeout_days: int = Field(30, ge=1, le=365, description="days after shipping before delivery is assumed")
+    refund_after_days: int = Field(180, ge=30, le=730, description="days without progress after which a holder "
+                                   "may refund a voucher")
     payees: list[VoucherPayee] = Field(min_length=1, description="who receives voucher revenue once pieces are delivered")
     price: Annotated[str, BeforeValidator(_price_text)] = Field(
         description="voucher price for every customizable collection, e.g. '0.1 ether'")
@@ -182,6 +202,7 @@ class PlatformConfig(_Model):
     coupons: CouponsSection | None = None
     certificate: CertificateSection | None = None
     vouchers: VouchersSection | None = None
+    crowdfund: CrowdfundSection | None = None  # gaoling.crowdfund.config
     admin: Address | None = Field(None, description="default handover target when --admin is not given")
     roles: Annotated[dict[str, dict[str, tuple[str, ...]]], BeforeValidator(_role_section)] = Field(
         default_factory=dict, description="holders of each operational role, per platform contract")
@@ -254,6 +275,8 @@ def load_platform_config(path: str | Path, now: int | None = None) -> LoadedPlat
             if slug not in seen:
                 issues.append((f"vouchers.customizable[{i}]",
                                f"{slug} is not one of the collections listed above ({', '.join(sorted(seen)) or 'none'})"))
+    if config.crowdfund is not None:
+        issues += check_crowdfund(config.crowdfund, {slug: c.cap for slug, c, _ in loaded}, config.vouchers is not None)
     for component in config.roles:
         if getattr(config, component) is None:
             issues.append((f"roles.{component}", f"there is no {component} section, so no {component} contract to "

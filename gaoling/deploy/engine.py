@@ -274,6 +274,8 @@ def executed(target: Any, method: str, args: Any) -> bool:
                   "setAuctionHouse": "auctionHouse", "setContractURI": "contractURI"}.get(method)
         if getter is not None:
             return str(getattr(target, getter)()).lower() == str(args[0]).lower()
+        if method == "setCollectionRegistered":
+            return bool(target.registeredCollection(args[0])) == bool(args[1])
         if method == "setRange":
             ranges = target.ranges(args[0])
             index = int(args[1])

@@ -251,9 +251,54 @@ def named_holders(platform: LoadedPlatform) -> set[tuple[str, str]]:
     return out
 
 
+# Contract defaults of the security-review parameters; a step is planned only for another value.
+DEFAULT_PURCHASE_DAILY_CAP = 500
+DEFAULT_MIN_RECORDED_PRICE = 10**15
+DEFAULT_MAX_PER_MINT = 20
+DEFAULT_REFUND_AFTER_DAYS = 180
+
+
+def _security_review(ctx: PlanContext) -> list[Step]:
+    """Parameters added by the security review (issue 17): which collections' auction wins earn
+    points and from what price (F-01), the daily purchase-point cap (F-01), the batch bound of
+    each edition (F-07) and the voucher refund delay (F-10)."""
+    cfg = ctx.platform.config
+    steps: list[Step] = []
+    if cfg.points is not None and cfg.points.purchase_daily_cap != DEFAULT_PURCHASE_DAILY_CAP:
+        steps.append(Step("points:purchase-cap", "PointsLedger", (cfg.points.purchase_daily_cap,),
+                          "setPurchaseDailyCap", "points"))
+    if cfg.auction is not None and cfg.points is not None:
+        own = (["artworks"] if cfg.artworks is not None else []) + [f"edition:{s}" for s, _, _ in ctx.platform.collections]
+        for sid in own:
+            steps.append(Step(f"auction:register:{sid}", "GaolingAuctionHouse", (Ref(sid), True),
+                              "setCollectionRegistered", "auction", "its auction wins earn points"))
+        for address in cfg.auction.registered_collections:
+            steps.append(Step(f"auction:register:{address}", "GaolingAuctionHouse", (address, True),
+                              "setCollectionRegistered", "auction", "partner collection"))
+        if cfg.auction.min_recorded_price_wei() != DEFAULT_MIN_RECORDED_PRICE:
+            steps.append(Step("auction:min-recorded-price", "GaolingAuctionHouse",
+                              (cfg.auction.min_recorded_price_wei(),), "setMinRecordedPrice", "auction"))
+    entries = {(ctx.platform.source.parent / e.config).resolve().stem: e for e in cfg.collections}
+    for slug, _config, _catalogue in ctx.platform.collections:
+        entry = entries.get(slug)
+        if entry is not None and entry.max_per_mint != DEFAULT_MAX_PER_MINT:
+            steps.append(Step(f"edition:{slug}:max-per-mint", "GaolingEdition", (entry.max_per_mint,),
+                              "setMaxMintQuantity", f"edition:{slug}"))
+    if cfg.vouchers is not None and cfg.vouchers.refund_after_days != DEFAULT_REFUND_AFTER_DAYS:
+        steps.append(Step("vouchers:refund-after", "GaolingVouchers", (cfg.vouchers.refund_after_days * 86_400,),
+                          "setRefundAfter", "vouchers"))
+    return steps
+
+
+def _crowdfund(ctx: PlanContext) -> list[Step]:
+    from gaoling.crowdfund.plan import steps  # the crowdfund's own module builds its steps
+
+    return steps(ctx)
+
+
 # Order matters: a component may only Ref steps of components before it.
 COMPONENTS: list[Component] = [_points, _coupons, _certificate, _artworks_and_auction, _editions, _vouchers,
-                               _platform_roles]
+                               _security_review, _platform_roles, _crowdfund]
 
 
 def build_plan(ctx: PlanContext, components: list[Component] | None = None) -> list[Step]:

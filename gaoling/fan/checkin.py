@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from eth_account import Account
 from eth_utils import to_checksum_address
@@ -136,12 +136,14 @@ def relay_check_ins(
     *,
     batch_size: int = 100,
     prefilter: bool = True,
+    on_batch: Callable[[str], None] | None = None,
 ) -> RelayReport:
     """Relays signed check-ins in batches of `batch_size` from `sender`.
 
     Every entry must be for the ledger's current CST day and for this ledger and chain; if
     `prefilter` is on, entries with a wrong signer, duplicates, and members who already checked
     in are dropped before sending (they would only be skipped on chain, at the sender's cost).
+    `on_batch` hears of each confirmed batch (the CLI reports them after Ctrl-C).
     """
     uint_arg(batch_size, "batch_size", minimum=1)
     if batch_size > MAX_BATCH:
@@ -188,6 +190,8 @@ def relay_check_ins(
             report.credited[to_checksum_address(log.member)] = int(log.points)
         for log in ledger.CheckInSkipped.from_receipt(receipt):
             report.skipped[to_checksum_address(log.member)] = SKIP_REASONS.get(int(log.reason), str(log.reason))
+        if on_batch is not None:
+            on_batch(f"batch of {len(chunk)} check-ins for {day_label(today)} (CST) in tx {receipt.txn_hash}")
     return report
 
 

@@ -21,6 +21,7 @@ EXCHANGE_TYPES = {
         {"name": "member", "type": "address"},
         {"name": "glazeId", "type": "uint256"},
         {"name": "amount", "type": "uint256"},
+        {"name": "maxPoints", "type": "uint256"},
         {"name": "nonce", "type": "uint256"},
         {"name": "deadline", "type": "uint256"},
     ]
@@ -111,16 +112,17 @@ class SignedExchange:
     member: str
     glaze_id: int
     amount: int
+    max_points: int  # the most points the member agreed to pay; a later price rise cannot take more
     nonce: int
     deadline: int
     signature: bytes
 
-    def request(self) -> tuple[str, int, int, int, int]:
-        return (self.member, self.glaze_id, self.amount, self.nonce, self.deadline)
+    def request(self) -> tuple[str, int, int, int, int, int]:
+        return (self.member, self.glaze_id, self.amount, self.max_points, self.nonce, self.deadline)
 
     def to_json(self) -> str:
         return json.dumps({"member": self.member, "glazeId": self.glaze_id, "amount": self.amount,
-                           "nonce": self.nonce, "deadline": self.deadline,
+                           "maxPoints": self.max_points, "nonce": self.nonce, "deadline": self.deadline,
                            "signature": "0x" + self.signature.hex()})
 
     @classmethod
@@ -131,7 +133,8 @@ class SignedExchange:
             raise FanInputError(f"{source}: not valid JSON ({exc.msg})") from None
         if not isinstance(raw, dict):
             raise FanInputError(f"{source}: expected a JSON object")
-        missing = [k for k in ("member", "glazeId", "amount", "nonce", "deadline", "signature") if k not in raw]
+        missing = [k for k in ("member", "glazeId", "amount", "maxPoints", "nonce", "deadline", "signature")
+                   if k not in raw]
         if missing:
             raise FanInputError(f"{source}: missing field(s) {', '.join(missing)}")
         sig = raw["signature"]
@@ -144,16 +147,18 @@ class SignedExchange:
         return cls(address_arg(raw["member"], f"{source}: member"),
                    uint_arg(raw["glazeId"], f"{source}: glazeId", minimum=1),
                    uint_arg(raw["amount"], f"{source}: amount", minimum=1),
+                   uint_arg(raw["maxPoints"], f"{source}: maxPoints", minimum=1),
                    uint_arg(raw["nonce"], f"{source}: nonce"),
                    uint_arg(raw["deadline"], f"{source}: deadline"), signature)
 
 
 def sign_exchange(member: Any, coupons: Any, glaze_id: int, amount: int = 1, *, nonce: int | None = None,
-                  deadline: int | None = None, ttl: int = 3600) -> SignedExchange:
+                  deadline: int | None = None, ttl: int = 3600, max_points: int | None = None) -> SignedExchange:
     """Signs an exchange of `amount` coupons of `glaze_id` for `member`.
 
     `nonce` defaults to a random 64-bit number (nonces are unordered and single-use);
-    `deadline` defaults to the chain's latest block time plus `ttl` seconds.
+    `deadline` defaults to the chain's latest block time plus `ttl` seconds;
+    `max_points` (the most points the exchange may take) defaults to today's price times `amount`.
     """
     member_address = address_arg(member, "member")
     uint_arg(glaze_id, "glaze_id", minimum=1)
@@ -166,10 +171,13 @@ def sign_exchange(member: Any, coupons: Any, glaze_id: int, amount: int = 1, *, 
 
         deadline = int(chain.blocks.head.timestamp) + uint_arg(ttl, "ttl", minimum=1)
     uint_arg(deadline, "deadline")
-    message = {"member": member_address, "glazeId": glaze_id, "amount": amount, "nonce": nonce,
-               "deadline": deadline}
+    if max_points is None:
+        max_points = int(coupons.glaze(glaze_id).price) * amount
+    uint_arg(max_points, "max_points", minimum=1)
+    message = {"member": member_address, "glazeId": glaze_id, "amount": amount, "maxPoints": max_points,
+               "nonce": nonce, "deadline": deadline}
     signature = sign_typed(member, signing.Domain.of(coupons), "Exchange", EXCHANGE_TYPES, message)
-    return SignedExchange(member_address, glaze_id, amount, nonce, deadline, signature)
+    return SignedExchange(member_address, glaze_id, amount, max_points, nonce, deadline, signature)
 
 
 def relay_exchange(coupons: Any, signed: SignedExchange, sender: Any) -> Any:

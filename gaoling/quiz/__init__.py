@@ -6,11 +6,11 @@ from gaoling.quiz.grader import (
     AnswerError, AnswerSheet, Attempt, AttemptAlreadyGraded, AttemptTimedOut, CooldownActive, GradeResult,
     Grader, QuizError, UnknownAttempt,
 )
-from gaoling.quiz.store import AttemptStore, MemoryAttemptStore, SQLiteAttemptStore
+from gaoling.quiz.store import AttemptStore, DatabaseAttemptStore, MemoryAttemptStore, SQLiteAttemptStore
 
 __all__ = [
     "QUIZ_PASS_TYPES", "Attester", "QuizPass", "SignedQuizPass", "DEFAULT_BANK", "QuestionBank",
     "QuizBankError", "load_bank", "parse_bank", "AnswerError", "AnswerSheet", "Attempt",
     "AttemptAlreadyGraded", "AttemptTimedOut", "CooldownActive", "GradeResult", "Grader", "QuizError",
-    "UnknownAttempt", "AttemptStore", "MemoryAttemptStore", "SQLiteAttemptStore",
+    "UnknownAttempt", "AttemptStore", "DatabaseAttemptStore", "MemoryAttemptStore", "SQLiteAttemptStore",
 ]

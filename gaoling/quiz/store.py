@@ -2,18 +2,18 @@
 choice order of each attempt (never sent to the quiz taker).
 
 A store is anything with the three methods of `AttemptStore`. Two come with the package: an
-in-memory store (one process, tests, the terminal quiz) and an embedded SQLite store (a web
-backend on one host, or several workers sharing one database file). Both start an attempt and
-check the cooldown in one atomic step, so two concurrent requests cannot both slip through.
+in-memory store (one process, tests, the terminal quiz) and the database store on the platform's
+database (`DatabaseAttemptStore`: SQLite by default, PostgreSQL for several API workers and hosts;
+`SQLiteAttemptStore(path)` is the same on a given file). Both start an attempt and check the
+cooldown in one atomic step, so two concurrent requests cannot both slip through.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @runtime_checkable
@@ -61,70 +61,85 @@ class MemoryAttemptStore:
             return True
 
 
-class SQLiteAttemptStore:
-    """Attempts in an SQLite file (or ":memory:"). Safe across threads and processes: the
-    cooldown check and the insert run inside one IMMEDIATE transaction."""
+class DatabaseAttemptStore:
+    """Attempts and per-holder cooldowns in the platform's database (gaoling.db: SQLite by default,
+    PostgreSQL through GAOLING_DATABASE_URL), in the tables `quiz_attempts` and `quiz_cooldowns` that
+    the service's migrations create. Safe across API workers and hosts: the cooldown is claimed with a
+    single compare-and-set UPDATE (or the first INSERT, which the primary key serialises), in the same
+    transaction as the attempt, so two concurrent starts by one holder cannot both succeed."""
 
-    _SCHEMA = """
-    CREATE TABLE IF NOT EXISTS quiz_attempts (
-        attempt_id  TEXT PRIMARY KEY,
-        holder      TEXT NOT NULL,
-        started_at  INTEGER NOT NULL,
-        payload     TEXT NOT NULL,
-        finished_at INTEGER,
-        outcome     TEXT
-    );
-    CREATE INDEX IF NOT EXISTS quiz_attempts_holder ON quiz_attempts (holder, started_at);
-    """
+    def __init__(self, engine_or_url: Any = None) -> None:
+        import sqlalchemy as sa
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
-        self._db.executescript(self._SCHEMA)
+        from gaoling.service.database import open_engine, upgrade
+
+        if isinstance(engine_or_url, sa.engine.Engine):
+            self.engine = engine_or_url
+            upgrade(self.engine)
+        else:
+            self.engine = open_engine(engine_or_url)
 
     def try_begin(self, holder: str, attempt_id: str, started_at: int, cooldown: int, payload: str) -> int | None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT MAX(started_at) FROM quiz_attempts WHERE holder = ?", (holder,)).fetchone()
-                last = row[0]
-                if last is not None and started_at < last + cooldown:
-                    self._db.execute("ROLLBACK")
-                    return int(last) + cooldown
-                self._db.execute(
-                    "INSERT INTO quiz_attempts (attempt_id, holder, started_at, payload) VALUES (?, ?, ?, ?)",
-                    (attempt_id, holder, started_at, payload))
-                self._db.execute("COMMIT")
-                return None
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        import sqlalchemy as sa
+
+        from gaoling.service.models import quiz_attempts, quiz_cooldowns
+
+        c = quiz_cooldowns.c
+        try:
+            with self.engine.begin() as conn:
+                claimed = conn.execute(quiz_cooldowns.update().where(
+                    c.holder == holder, c.last_started_at <= started_at - cooldown).values(
+                    last_started_at=started_at)).rowcount
+                if not claimed:
+                    last = conn.execute(sa.select(c.last_started_at).where(c.holder == holder)).scalar()
+                    if last is not None:
+                        return int(last) + cooldown
+                    conn.execute(quiz_cooldowns.insert().values(holder=holder, last_started_at=started_at))
+                conn.execute(quiz_attempts.insert().values(attempt_id=attempt_id, holder=holder,
+                                                           started_at=started_at, payload=payload))
+        except sa.exc.IntegrityError:
+            # another start by the same holder won the race for the first row
+            return started_at + cooldown
+        return None
 
     def load(self, attempt_id: str) -> str | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT payload FROM quiz_attempts WHERE attempt_id = ?", (attempt_id,)).fetchone()
-        return row[0] if row else None
+        import sqlalchemy as sa
+
+        from gaoling.service.models import quiz_attempts
+
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(quiz_attempts.c.payload)
+                                .where(quiz_attempts.c.attempt_id == attempt_id)).scalar()
 
     def finish(self, attempt_id: str, finished_at: int, outcome: str) -> bool:
-        with self._lock:
-            cur = self._db.execute(
-                "UPDATE quiz_attempts SET finished_at = ?, outcome = ? "
-                "WHERE attempt_id = ? AND finished_at IS NULL", (finished_at, outcome, attempt_id))
-        return cur.rowcount == 1
+        from gaoling.service.models import quiz_attempts
+
+        a = quiz_attempts.c
+        with self.engine.begin() as conn:
+            done = conn.execute(quiz_attempts.update().where(a.attempt_id == attempt_id, a.finished_at.is_(None))
+                                .values(finished_at=finished_at, outcome=outcome)).rowcount
+        return done == 1
 
     def history(self, holder: str) -> list[dict]:
         """Every attempt by `holder`, oldest first (for support staff)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT attempt_id, started_at, finished_at, outcome FROM quiz_attempts "
-                "WHERE holder = ? ORDER BY started_at", (holder,)).fetchall()
-        return [{"attempt_id": a, "started_at": s, "finished_at": f,
-                 "outcome": json.loads(o) if o else None} for a, s, f, o in rows]
+        import sqlalchemy as sa
+
+        from gaoling.service.models import quiz_attempts
+
+        a = quiz_attempts.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(a.attempt_id, a.started_at, a.finished_at, a.outcome)
+                                .where(a.holder == holder).order_by(a.started_at)).all()
+        return [{"attempt_id": r[0], "started_at": r[1], "finished_at": r[2],
+                 "outcome": json.loads(r[3]) if r[3] else None} for r in rows]
 
     def close(self) -> None:
-        self._db.close()
+        self.engine.dispose()
+
+
+class SQLiteAttemptStore(DatabaseAttemptStore):
+    """The database store on an SQLite file (`ape run quiz take --store PATH`)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        super().__init__(f"sqlite:///{Path(self.path).as_posix()}" if self.path != ":memory:" else "sqlite://")

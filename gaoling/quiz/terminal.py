@@ -15,11 +15,36 @@ from gaoling.quiz.grader import AnswerSheet, Attempt, GradeResult, Grader
 
 LETTERS = "ABCD"
 
+# Every line the terminal quiz prints around the bank's own (already bilingual) text.
+TEXT = {
+    "en": {"answer": "your answer ({letters}, or - to skip)", "invalid": "Please answer with one of {letters}, or -",
+           "header": "{title} · version {version} · {count} questions, pass mark {mark}",
+           "sheet": "answers from {source}", "result": "{correct}/{total} correct · score {score}%",
+           "cols": ("#", "question", "you", "right", "why"),
+           "passed": "passed ({correct} ≥ {mark})",
+           "failed": "not passed ({correct} < {mark}); try again after the cooldown"},
+    "zh-CN": {"answer": "你的答案（{letters}，或输入 - 跳过）", "invalid": "请输入 {letters} 之一，或 -",
+              "header": "{title} · 版本 {version} · 共 {count} 题，及格线 {mark} 题",
+              "sheet": "答案来自 {source}", "result": "答对 {correct}/{total} 题 · 得分 {score}%",
+              "cols": ("#", "题目", "你的答案", "正确答案", "解析"),
+              "passed": "通过（{correct} ≥ {mark}）",
+              "failed": "未通过（{correct} < {mark}）；冷却期过后可再试"},
+}
 
-def _ask(console: Console, count: int) -> int | None:
+
+def text(lang: str, key: str, **values: object) -> str:
+    table = TEXT.get(lang, TEXT["en"])
+    return table[key].format(**values) if values else table[key]
+
+
+def _ask(console: Console, count: int, lang: str = "en") -> int | None:
     letters = list(LETTERS[:count])
-    value = Prompt.ask(f"your answer ({'/'.join(letters)}, or - to skip)", console=console,
-                       choices=letters + ["-"], case_sensitive=False, show_choices=False)
+
+    class _Prompt(Prompt):
+        illegal_choice_message = f"[prompt.invalid.choice]{text(lang, 'invalid', letters='/'.join(letters))}"
+
+    value = _Prompt.ask(text(lang, "answer", letters="/".join(letters)), console=console,
+                        choices=letters + ["-"], case_sensitive=False, show_choices=False)
     return None if value == "-" else LETTERS.index(value.upper())
 
 
@@ -32,35 +57,36 @@ def show_question(console: Console, bank: QuestionBank, attempt: Attempt, i: int
 
 
 def take(grader: Grader, holder: str, *, lang: str = "en", sheet: AnswerSheet | None = None,
-         console: Console | None = None, ask: Callable[[Console, int], int | None] = _ask) -> GradeResult:
+         console: Console | None = None, ask: Callable[..., int | None] = _ask) -> GradeResult:
     """Runs one attempt for `holder`. With `sheet`, answers come from it and nothing is asked."""
     console = console or Console()
     bank = grader.bank
     if sheet is not None:
         sheet.check(bank)
     attempt = grader.start(holder)
-    console.print(f"[bold]{bank.title.get(lang)}[/] · version {bank.version} · "
-                  f"{len(attempt.questions)} questions, pass mark {bank.attempt.pass_mark}")
+    console.print("[bold]" + text(lang, "header", title=bank.title.get(lang), version=bank.version,
+                                  count=len(attempt.questions), mark=bank.attempt.pass_mark) + "[/]")
     if sheet is not None:
         answers = sheet.positions(attempt, bank)
-        console.print(f"answers from {sheet.source}")
+        console.print(text(lang, "sheet", source=sheet.source))
     else:
         answers = []
         for i, pq in enumerate(attempt.questions):
             show_question(console, bank, attempt, i, lang)
-            answers.append(ask(console, len(pq.choices)))
+            answers.append(ask(console, len(pq.choices), lang) if ask is _ask else ask(console, len(pq.choices)))
     result = grader.grade(attempt.attempt_id, answers)
     show_result(console, attempt, result, lang)
     return result
 
 
 def show_result(console: Console, attempt: Attempt, result: GradeResult, lang: str) -> None:
-    table = Table(title=f"{result.correct}/{result.total} correct · score {result.score}%")
-    table.add_column("#", justify="right")
-    table.add_column("question")
-    table.add_column("you")
-    table.add_column("right")
-    table.add_column("why", overflow="fold")
+    table = Table(title=text(lang, "result", correct=result.correct, total=result.total, score=result.score))
+    number, question, you, right, why = text(lang, "cols")
+    table.add_column(number, justify="right")
+    table.add_column(question)
+    table.add_column(you)
+    table.add_column(right)
+    table.add_column(why, overflow="fold")
     for n, (pq, r) in enumerate(zip(attempt.questions, result.results)):
         mark = "[green]✓[/]" if r.correct else "[red]✗[/]"
         chosen = LETTERS[r.chosen] if r.chosen is not None else "-"
@@ -68,6 +94,6 @@ def show_result(console: Console, attempt: Attempt, result: GradeResult, lang: s
                       r.explanation.get(lang))
     console.print(table)
     if result.passed:
-        console.print(f"[bold green]passed[/] ({result.correct} ≥ {result.pass_mark})")
+        console.print("[bold green]" + text(lang, "passed", correct=result.correct, mark=result.pass_mark) + "[/]")
     else:
-        console.print(f"[bold red]not passed[/] ({result.correct} < {result.pass_mark}); try again after the cooldown")
+        console.print("[bold red]" + text(lang, "failed", correct=result.correct, mark=result.pass_mark) + "[/]")

@@ -81,6 +81,8 @@ def build_context(config: ServiceConfig, project: Any, provider: Any, *, platfor
 
     engine = engine if engine is not None else open_engine(config.database_url)
     platform = Platform.load(config.deployment, project, provider)
+    if platform_config is not None and config.platform_config is None and Path(platform_config).exists():
+        config = config.model_copy(update={"platform_config": Path(platform_config)})
     svc = ServiceContext(config=config, engine=engine, platform=platform, provider=provider, project=project)
     if platform_config is not None and Path(platform_config).exists():
         from gaoling.deploy.config import load_platform_config

@@ -76,10 +76,12 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.http_handler)
     app.add_middleware(BodyLimit, limit=svc.config.max_body_bytes)
 
-    from gaoling.service.api import catalogue, health, ipfs, relay
+    from gaoling.service.api import catalogue, health, ipfs, quiz, relay, shipping
 
     app.include_router(catalogue.router, prefix=API)
     app.include_router(relay.router, prefix=API)
+    app.include_router(quiz.router, prefix=API)
+    app.include_router(shipping.router, prefix=API)
     app.include_router(ipfs.router)
     app.include_router(health.router)
     if include_web:
@@ -88,13 +90,21 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
 
 
 def mount_web(app: FastAPI) -> bool:
-    """Includes the collector page's router (`gaoling.web.router`) if that package is present."""
+    """Mounts the collector page (`gaoling.web.mount(app, settings)`) if that package is installed.
+    Its settings come from the same deployment manifest and platform config as the API's."""
     try:
         web = importlib.import_module("gaoling.web")
     except ModuleNotFoundError:
         return False
-    router = getattr(web, "router", None)
-    if router is None:
+    svc: ServiceContext = app.state.svc
+    mount, settings_type = getattr(web, "mount", None), getattr(web, "WebSettings", None)
+    if mount is None or settings_type is None:
         return False
-    app.include_router(router)
+    try:
+        settings = settings_type.from_manifest(svc.config.deployment, svc.config.rpc_url or "http://127.0.0.1:8545",
+                                               svc.config.platform_config)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("collector page not mounted: %s", exc)
+        return False
+    mount(app, settings)
     return True

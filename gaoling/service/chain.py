@@ -43,7 +43,7 @@ class Platform:
                                   f"deployments/<chainId>.json") from None
         except json.JSONDecodeError as exc:
             raise DeploymentError(f"--deployment {path}: not valid JSON ({exc.msg})") from None
-        chain_id = int(provider.chain_id)
+        chain_id = int(provider.web3.eth.chain_id)  # the node itself (a custom-URI network may report a default)
         if data.get("chain_id") != chain_id:
             raise DeploymentError(f"--deployment {path} records chain {data.get('chain_id')}, but the network "
                                   f"is chain {chain_id}; pick the manifest of this network")

@@ -56,6 +56,7 @@ class ServiceConfig(BaseModel):
     ipfs_store: Path | None = None
     allowlists: dict[str, Path] = Field(default_factory=dict, description="collection slug -> tree JSON")
     quiz_bank: Path | None = None
+    platform_config: Path | None = Field(None, description="metadata/platform.yaml (allowlists, the page)")
     public_url: str = ""
     rpc_url: str = ""
 

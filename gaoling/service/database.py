@@ -35,7 +35,8 @@ def alembic_config(connection: Connection) -> Config:
 def upgrade(engine: Engine) -> None:
     """Brings the schema to the newest migration (idempotent; runs on every start)."""
     key = engine.url.render_as_string(hide_password=False)
-    if key in _migrated and not key.endswith(":memory:"):
+    in_memory = engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:")
+    if key in _migrated and not in_memory:
         return
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

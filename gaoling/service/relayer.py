@@ -22,7 +22,10 @@ never lost. The contract adds its own guard (one check-in per member per day; si
 nonces).
 
 Fault injection for tests: GAOLING_RELAYER_FAULT=after-broadcast kills the process with SIGKILL right
-after the first broadcast, before the receipt is recorded; `before-broadcast` right before it.
+after the first broadcast, once the chain has mined it but before the receipt is recorded;
+`before-broadcast` right before the broadcast; `pause-before-broadcast` waits 3 s there, once (a test
+takes the node away in that window). `raise:before-broadcast` / `raise:after-broadcast` raise
+InjectedCrash at the same points, for in-process property tests that then drop the relayer object.
 """
 
 from __future__ import annotations
@@ -52,7 +55,11 @@ log = logging.getLogger("gaoling.service.relayer")
 FAULT_ENV = "GAOLING_RELAYER_FAULT"
 LEASE = "relayer"
 GWEI = 10**9
-KINDS = ("checkin", "exchange")
+KINDS = ("checkin", "exchange", "certificate")
+
+
+class InjectedCrash(RuntimeError):
+    """Raised by the `raise:` fault modes: an in-process stand-in for a crash (the object is dropped)."""
 
 
 @dataclass
@@ -160,6 +167,8 @@ class Relayer:
             return self.platform.get("points"), "relayCheckIns"
         if kind == "exchange":
             return self.platform.get("coupons"), "exchangeWithSignature"
+        if kind == "certificate":
+            return self.platform.get("certificate"), "mint"
         if kind == "noop":
             return None, ""
         raise ValueError(kind)
@@ -176,8 +185,12 @@ class Relayer:
             return [day, entries]
         if kind == "exchange":
             p = payloads[0]
-            return [(p["member"], p["glazeId"], p["amount"], p["nonce"], p["deadline"]),
+            return [(p["member"], p["glazeId"], p["amount"], p["maxPoints"], p["nonce"], p["deadline"]),
                     bytes.fromhex(p["signature"][2:])]
+        if kind == "certificate":
+            q = payloads[0]["quizPass"]
+            return [(q["holder"], q["quiz_version"], q["score"], q["expiry"], q["nonce"]),
+                    bytes.fromhex(payloads[0]["signature"][2:])]
         raise ValueError(kind)
 
     def sign(self, kind: str, args: list[Any], nonce: int, max_fee: int, tip: int, gas: int) -> Any:
@@ -190,7 +203,7 @@ class Relayer:
             contract, method = self._target(kind)
             txn = getattr(contract, method).as_transaction(
                 *args, sender=self.account, nonce=nonce, gas_limit=gas, max_fee=max_fee, max_priority_fee=tip,
-                required_confirmations=0)
+                required_confirmations=0, chain_id=self.platform.chain_id)
         signed = self.account.sign_transaction(txn)
         if signed is None:
             raise RuntimeError(f"account {self.sender} declined to sign; enable autosign (docs/service.md)")
@@ -244,8 +257,11 @@ class Relayer:
             args = self.call_args(kind, payloads)
             contract, method = self._target(kind)
             try:
-                gas = int(getattr(contract, method).estimate_gas_cost(*args, sender=self.account))
+                gas = int(getattr(contract, method).estimate_gas_cost(*args, sender=self.account,
+                                                                      chain_id=self.platform.chain_id))
             except Exception as exc:
+                if not is_revert(exc):
+                    raise  # the node or the network, not the messages: they stay queued
                 reason = revert_reason(exc)
                 self._settle(conn, [r["id"] for r in keep], REJECTED, reason=f"would revert: {reason}")
                 log.info("batch of %d %s rejected before sending: %s", len(keep), kind, reason)
@@ -269,13 +285,31 @@ class Relayer:
                          .values(status=SENT, batch_id=batch_id, tx_hash=tx_hash, updated_at=now))
         # committed: the transaction is on record before anyone can see it
         log.info("batch %d: %d %s message(s), nonce %d, tx %s", batch_id, len(keep), kind, nonce, tx_hash)
+        if self.fault == "raise:before-broadcast":
+            raise InjectedCrash("crash injected before the broadcast")
         if self.fault == "before-broadcast":
             os.kill(os.getpid(), signal.SIGKILL)
+        if self.fault == "pause-before-broadcast":
+            self.fault = ""
+            time.sleep(3)  # a window for a test to take the node away mid-batch
         self.broadcast(broadcast)
+        if self.fault == "raise:after-broadcast":
+            self._await_receipt(tx_hash)
+            raise InjectedCrash("crash injected after the broadcast")
         if self.fault == "after-broadcast":
-            time.sleep(0.2)  # let the node mine it, then die before the receipt is recorded
+            self._await_receipt(tx_hash)  # the chain has it, our records do not: the worst moment
             os.kill(os.getpid(), signal.SIGKILL)
         return True
+
+    def _await_receipt(self, tx_hash: str, timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                if self.w3.eth.get_transaction_receipt(tx_hash) is not None:
+                    return
+            except TransactionNotFound:
+                pass
+            time.sleep(0.05)
 
     def simulate(self, conn: Connection, kind: str, rows: list[Any]) -> list[Any]:
         """Rejects (with the reason) the entries the contract would skip or refuse; returns the rest."""
@@ -292,14 +326,16 @@ class Relayer:
                     self._settle(conn, [r["id"]], REJECTED, reason=SKIP_REASONS[1])
                 else:
                     keep.append(r)
-        elif kind == "exchange":
-            coupons = self.platform.get("coupons")
+        else:  # one signed call per transaction: simulate it with eth_call
+            contract, method = self._target(kind)
             for r in rows:
                 p = json.loads(r["payload"])
                 args = self.call_args(kind, [p])
                 try:
-                    coupons.exchangeWithSignature.call(*args, sender=self.account)
+                    getattr(contract, method).call(*args, sender=self.account)
                 except Exception as exc:
+                    if not is_revert(exc):
+                        raise
                     self._settle(conn, [r["id"]], REJECTED, reason=revert_reason(exc))
                     continue
                 keep.append(r)
@@ -405,7 +441,7 @@ class Relayer:
                     if member in rows:
                         self._settle(conn, [rows[member]], REJECTED, tx_hash=tx_hash,
                                      reason=SKIP_REASONS.get(int(ev.reason), str(ev.reason)))
-            elif batch["kind"] == "exchange" and ok:
+            elif batch["kind"] in ("exchange", "certificate") and ok:
                 self._settle(conn, ids, CONFIRMED, tx_hash=tx_hash)
             elif ids:
                 reason = f"transaction {tx_hash} reverted on chain"
@@ -433,6 +469,9 @@ class Relayer:
                 elif r["kind"] == "exchange":
                     p = json.loads(r["payload"])
                     done = bool(self.platform.get("coupons").nonceUsed(p["member"], p["nonce"]))
+                elif r["kind"] == "certificate":
+                    p = json.loads(r["payload"])
+                    done = bool(self.platform.get("certificate").nonceUsed(p["quizPass"]["nonce"]))
                 if done:
                     self._settle(conn, [r["id"]], CONFIRMED, reason="credited by another transaction")
                 else:
@@ -466,13 +505,24 @@ class Relayer:
             self.broadcast(raw)
 
 
+def is_revert(exc: Exception) -> bool:
+    """True for a contract revert (the message is at fault), False for a node or network failure."""
+    from ape.exceptions import ContractLogicError
+
+    from gaoling import reverts
+
+    return isinstance(exc, ContractLogicError) or reverts.is_revert(exc)
+
+
 def revert_reason(exc: Exception) -> str:
-    """A readable reason from an Ape/web3 error: the custom error's name and arguments if decoded."""
-    name = type(exc).__name__
-    inputs = getattr(exc, "inputs", None)
-    if inputs:
-        return f"{name}({', '.join(f'{k}={v}' for k, v in inputs.items())})"
-    message = getattr(exc, "revert_message", None) or str(exc)
-    if name in ("ContractLogicError", "VirtualMachineError"):
-        return message[:300]
-    return f"{name}: {message}"[:300]
+    """The revert in words, through the platform's one decoder (gaoling.reverts): error name and
+    arguments, then the English sentence."""
+    from gaoling import reverts
+
+    try:
+        decoded = reverts.decode_exception(exc)
+    except Exception:  # a decoder problem must not lose the reason
+        decoded = None
+    if decoded is not None and decoded.known:
+        return f"{decoded.call()}: {decoded.sentence_en}"[:500]
+    return f"{type(exc).__name__}: {getattr(exc, 'revert_message', None) or exc}"[:300]

@@ -8,7 +8,9 @@ address against the public commitment. The holder keeps `details` and `salt`; `p
 they open the on-chain commitment. Tracking numbers are committed the same way (`commit_tracking`).
 
 The store keeps details encrypted at rest with Fernet (AES-128-CBC + HMAC-SHA256), with the key
-from the environment variable GAOLING_SHIPPING_KEY, in an embedded SQLite database by default.
+from the environment variable GAOLING_SHIPPING_KEY, in the platform's database (gaoling.db: SQLite in
+the data directory by default, PostgreSQL with GAOLING_DATABASE_URL). Submissions are kept as history;
+the one whose commitment the chain holds is the voucher's shipping details.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,13 @@ from cryptography.fernet import Fernet, InvalidToken
 from eth_utils import keccak
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from gaoling import db
 from gaoling.voucher.chain import VoucherInputError, bytes32_arg, uint_arg
 
 KEY_ENV = "GAOLING_SHIPPING_KEY"
-DEFAULT_DB = Path(".gaoling/shipping.sqlite3")
+# The shared platform database file (gaoling.db); GAOLING_DATABASE_URL, when set, takes its place.
+DEFAULT_DB = Path(db.database_url().removeprefix("sqlite:///")) if db.is_sqlite(db.database_url()) \
+    else Path(".gaoling/gaoling.sqlite3")
 SALT_BYTES = 32
 
 
@@ -117,46 +121,136 @@ def key_from_env(env: dict[str, str] | None = None) -> bytes:
     return key.encode()
 
 
-class ShippingStore:
-    """Encrypted shipping details per voucher id, in SQLite. Plaintext never touches the disk."""
+PENDING, CONFIRMED, SUPERSEDED = "pending", "confirmed", "superseded"
 
-    def __init__(self, path: str | Path = DEFAULT_DB, key: bytes | None = None) -> None:
+
+class ShippingStore:
+    """Encrypted shipping submissions in the platform's database (gaoling.db), table `shipping_records`.
+
+    Every `save` adds a record (Fernet-sealed details and salt, plus the public commitment); nothing is
+    ever overwritten. A record becomes the voucher's shipping details only once the chain holds its
+    commitment (`confirm` / `sync`: the redeem carrying it was mined); other submissions for the same
+    voucher stay as history (`history`). Plaintext never touches the disk.
+
+    `where` is a SQLAlchemy engine, a database URL, an SQLite file path, ":memory:", or None / DEFAULT_DB
+    for the shared database (GAOLING_DATABASE_URL, else SQLite in the data directory), so the CLI and
+    the service read the same records.
+    """
+
+    def __init__(self, where: Any = None, key: bytes | None = None) -> None:
+        import sqlalchemy as sa
+
+        from gaoling.service.database import open_engine, upgrade
+
         self._fernet = Fernet(key if key is not None else key_from_env())
-        self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS shipping (voucher_id INTEGER PRIMARY KEY, commitment BLOB NOT NULL, "
-            "sealed BLOB NOT NULL)")
-        self._db.commit()
+        if isinstance(where, sa.engine.Engine):
+            self.engine = where
+            upgrade(self.engine)
+            self.path: Any = str(where.url)
+            return
+        if where is None or (isinstance(where, Path) and where == DEFAULT_DB):
+            url = None
+        elif str(where) == ":memory:":
+            url = "sqlite://"
+        elif "://" in str(where):
+            url = str(where)
+        else:
+            Path(where).parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{Path(where).as_posix()}"
+        self.path = where
+        self.engine = open_engine(url)
 
     def close(self) -> None:
-        self._db.close()
+        self.engine.dispose()
 
     def save(self, voucher_id: int, details: Any, salt: bytes | None = None) -> tuple[bytes, bytes]:
-        """Encrypts and stores `details` for `voucher_id`; returns (commitment, salt) for `redeem`."""
+        """Encrypts and records `details` for `voucher_id` as a pending submission; returns
+        (commitment, salt) for `redeem`. Saving the same details and salt again is a no-op."""
+        import time
+
+        import sqlalchemy as sa
+
+        from gaoling.service.models import shipping_records
+
         voucher_id = uint_arg(voucher_id, "voucher_id", minimum=1)
         model = details_arg(details)
         salt = new_salt() if salt is None else _salt_arg(salt)
         commitment = commit(model, salt)
         sealed = self._fernet.encrypt(canonical_json({"details": model.model_dump(), "salt": salt.hex()}))
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO shipping VALUES (?, ?, ?)", (voucher_id, commitment, sealed))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(shipping_records.insert().values(
+                    voucher_id=voucher_id, commitment="0x" + commitment.hex(), sealed=sealed, state=PENDING,
+                    created_at=time.time()))
+        except sa.exc.IntegrityError:
+            pass  # this very submission is already recorded
         return commitment, salt
 
-    def load(self, voucher_id: int) -> tuple[ShippingDetails, bytes, bytes]:
-        """(details, salt, commitment) of `voucher_id`; raises VoucherInputError if missing or the key is wrong."""
-        voucher_id = uint_arg(voucher_id, "voucher_id", minimum=1)
-        row = self._db.execute("SELECT commitment, sealed FROM shipping WHERE voucher_id = ?", (voucher_id,)).fetchone()
-        if row is None:
-            raise VoucherInputError(f"voucher_id: no shipping details stored for voucher {voucher_id}")
+    def _rows(self, voucher_id: int, state: str | None = None) -> list[Any]:
+        import sqlalchemy as sa
+
+        from gaoling.service.models import shipping_records as t
+
+        q = sa.select(t).where(t.c.voucher_id == voucher_id).order_by(t.c.id)
+        if state is not None:
+            q = q.where(t.c.state == state)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).mappings())
+
+    def _open(self, row: Any) -> tuple[ShippingDetails, bytes, bytes]:
         try:
-            opened = json.loads(self._fernet.decrypt(row[1]))
+            opened = json.loads(self._fernet.decrypt(bytes(row["sealed"])))
         except InvalidToken:
             raise VoucherInputError(f"{KEY_ENV}: this key cannot decrypt the store at {self.path}; "
                                     f"use the key the details were saved with") from None
-        return ShippingDetails.model_validate(opened["details"]), bytes.fromhex(opened["salt"]), bytes(row[0])
+        return (ShippingDetails.model_validate(opened["details"]), bytes.fromhex(opened["salt"]),
+                bytes.fromhex(row["commitment"][2:]))
+
+    def confirm(self, voucher_id: int, onchain_commitment: Any) -> bool:
+        """Makes the submission whose commitment the chain now holds the voucher's details (the others
+        become history). False if no submission carries that commitment."""
+        import time
+
+        from gaoling.service.models import shipping_records as t
+
+        voucher_id = uint_arg(voucher_id, "voucher_id", minimum=1)
+        wanted = "0x" + bytes32_arg(onchain_commitment, "commitment").hex()
+        with self.engine.begin() as conn:
+            hit = conn.execute(t.update().where(t.c.voucher_id == voucher_id, t.c.commitment == wanted)
+                               .values(state=CONFIRMED, confirmed_at=time.time())).rowcount
+            if hit:
+                conn.execute(t.update().where(t.c.voucher_id == voucher_id, t.c.commitment != wanted,
+                                              t.c.state != SUPERSEDED).values(state=SUPERSEDED))
+        return bool(hit)
+
+    def sync(self, vouchers: Any, voucher_id: int) -> bool:
+        """Reads the voucher's commitment on chain and confirms the matching submission, if any."""
+        commitment = bytes(vouchers.voucher(voucher_id).shippingCommitment)
+        return any(commitment) and self.confirm(voucher_id, commitment)
+
+    def confirmed(self, voucher_id: int) -> tuple[ShippingDetails, bytes, bytes]:
+        """The voucher's shipping details: only a submission whose commitment the chain holds."""
+        rows = self._rows(uint_arg(voucher_id, "voucher_id", minimum=1), CONFIRMED)
+        if not rows:
+            raise VoucherInputError(f"voucher_id: voucher {voucher_id} has no confirmed shipping details (no "
+                                    f"redeem carrying a stored commitment has been seen on chain)")
+        return self._open(rows[-1])
+
+    def load(self, voucher_id: int) -> tuple[ShippingDetails, bytes, bytes]:
+        """(details, salt, commitment) of `voucher_id`: the confirmed submission, else the newest one
+        (the CLI saves only after its redeem is mined; callers then check it against the chain with
+        `prove`, as `fulfil label` does). Raises VoucherInputError if none or the key is wrong."""
+        voucher_id = uint_arg(voucher_id, "voucher_id", minimum=1)
+        rows = self._rows(voucher_id)
+        if not rows:
+            raise VoucherInputError(f"voucher_id: no shipping details stored for voucher {voucher_id}")
+        confirmed = [r for r in rows if r["state"] == CONFIRMED]
+        return self._open((confirmed or rows)[-1])
+
+    def history(self, voucher_id: int) -> list[dict[str, Any]]:
+        """Every submission for the voucher, oldest first: state, commitment, times (no details)."""
+        return [{"commitment": r["commitment"], "state": r["state"], "createdAt": r["created_at"],
+                 "confirmedAt": r["confirmed_at"]} for r in self._rows(uint_arg(voucher_id, "voucher_id", minimum=1))]
 
     def matches_chain(self, vouchers: Any, voucher_id: int) -> bool:
         """True if the stored details open the commitment recorded on chain for `voucher_id`."""
@@ -164,4 +258,9 @@ class ShippingStore:
         return prove(details, salt, bytes(vouchers.voucher(voucher_id).shippingCommitment))
 
     def voucher_ids(self) -> list[int]:
-        return [r[0] for r in self._db.execute("SELECT voucher_id FROM shipping ORDER BY voucher_id")]
+        import sqlalchemy as sa
+
+        from gaoling.service.models import shipping_records as t
+
+        with self.engine.connect() as conn:
+            return [int(v) for (v,) in conn.execute(sa.select(t.c.voucher_id).distinct().order_by(t.c.voucher_id))]

@@ -1,10 +1,11 @@
 """Builds the collector page's browser bundle (`python -m gaoling.web.build`, run by `make web`).
 
 1. Reads the compiled contracts (Ape's `.build/__local__.json`) and writes, under `src/generated/`:
-   - `abis.json`: the ABIs of the contracts the page calls;
-   - `errors.json`: one table of every custom error any platform contract can raise (its own and
-     the inherited OpenZeppelin / ERC721A ones), deduplicated by selector, each with the contracts
-     that declare it. The page decodes revert data against this table.
+   - `abis.json`: the ABI items (functions, events) the page's source names;
+   - `errors.json`: every custom error any platform contract can raise (its own and the inherited
+     OpenZeppelin / ERC721A ones), by selector, with the first contract declaring it and a sentence
+     in each language: `gaoling.reverts.error_table()`, the table the commands and the service
+     decode with. The page decodes revert data against it.
 2. Bundles `src/main.js` with esbuild (from npm) into `static/app.js`, minified, with no network.
 
 Prints what it wrote and the bundle's gzipped size.
@@ -20,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from eth_utils import function_signature_to_4byte_selector
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -40,14 +40,6 @@ class BuildError(RuntimeError):
     pass
 
 
-def _signature(item: dict) -> str:
-    def kind(param: dict) -> str:
-        if param["type"].startswith("tuple"):
-            return "(" + ",".join(kind(c) for c in param.get("components", [])) + ")" + param["type"][5:]
-        return param["type"]
-    return f"{item['name']}({','.join(kind(p) for p in item.get('inputs', []))})"
-
-
 def load_contract_types(build_dir: Path) -> dict[str, dict]:
     """Contract name -> contract type from Ape's project manifest (only the platform's own sources)."""
     manifest = build_dir / "__local__.json"
@@ -58,22 +50,15 @@ def load_contract_types(build_dir: Path) -> dict[str, dict]:
             if not str(ct.get("sourceId", "")).startswith(SKIP_PREFIXES)}
 
 
-def error_table(contract_types: dict[str, dict]) -> list[dict]:
-    """Every custom error, one entry per selector, in a stable order."""
-    table: dict[str, dict] = {}
-    for name in sorted(contract_types):
-        for item in contract_types[name].get("abi", []):
-            if item.get("type") != "error":
-                continue
-            signature = _signature(item)
-            selector = "0x" + function_signature_to_4byte_selector(signature).hex()
-            entry = table.setdefault(selector, {"type": "error", "name": item["name"],
-                                                "inputs": [_slim(p) for p in item.get("inputs", [])],
-                                                "contracts": []})
-            if entry["name"] != item["name"]:
-                raise BuildError(f"selector clash {selector}: {entry['name']} and {item['name']}")
-            entry["contracts"].append(name)
-    return sorted(table.values(), key=lambda e: (e["name"], _signature(e)))
+def error_table(build_dir: Path) -> list[dict]:
+    """Every error the platform's contracts can raise, from the one table the commands and the
+    service use too (gaoling.reverts): ABI entry, defining contracts, and its sentences in both
+    languages (the page's catalogues may word a collector-facing one differently)."""
+    from gaoling.reverts import error_table as platform_errors
+
+    return [{"type": "error", "name": e.name, "inputs": [dict(i) for i in e.inputs], "contracts": list(e.contracts[:1]),
+             "en": e.sentence_en, "zh-CN": e.sentence_zh}
+            for e in platform_errors(build_dir / "__local__.json") if e.name not in ("Error", "Panic")]
 
 
 def _slim(item: dict) -> dict:
@@ -104,7 +89,7 @@ def write_generated(build_dir: Path) -> tuple[int, int]:
     abis = {n: [_slim(i) for i in contract_types[n]["abi"]
                 if i.get("type") in ("function", "event") and i.get("name") in used]
             for n in PAGE_CONTRACTS}
-    errors = error_table(contract_types)
+    errors = error_table(build_dir)
     GENERATED.mkdir(parents=True, exist_ok=True)
     (GENERATED / "abis.json").write_text(json.dumps(abis, separators=(",", ":")), encoding="utf-8")
     (GENERATED / "errors.json").write_text(json.dumps(errors, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -79,22 +79,54 @@ class ApeRun:
                               env=full_env)
         return Result(done.returncode, done.stdout, done.stderr)
 
-    def all(self, calls: list[tuple[str, ...]], env: dict | None = None, timeout: int = 240) -> list[Result]:
+    def all(self, calls: list[tuple[str, ...] | dict], env: dict | None = None, timeout: int = 240) -> list[Result]:
+        """Each call is the argument tuple, or {"args": (...), "env": {...}, "stdin": "..."}; stdin is
+        closed unless given (as for a command run unattended)."""
         procs = []
-        for args in calls:
-            command, full_env = self._command(args, env=env)
-            procs.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True, env=full_env))
+        for call in calls:
+            spec = call if isinstance(call, dict) else {"args": call}
+            command, full_env = self._command(tuple(spec["args"]), env={**(env or {}), **spec.get("env", {})})
+            proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    env=full_env, stdin=subprocess.PIPE if "stdin" in spec else subprocess.DEVNULL)
+            procs.append((proc, spec.get("stdin")))
         results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=timeout)
+        for proc, stdin in procs:
+            out, err = proc.communicate(input=stdin, timeout=timeout)
             results.append(Result(proc.returncode, out, err))
         return results
+
+    def popen(self, *args: str, env: dict | None = None) -> subprocess.Popen:
+        command, full_env = self._command(args, env=env)
+        return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=full_env, stdin=subprocess.PIPE, bufsize=0)
 
 
 @pytest.fixture(scope="module")
 def ape_run(chain, manifest) -> ApeRun:
     return ApeRun(chain.provider.uri, manifest)
+
+
+@pytest.fixture
+def keyfile_account(accounts):
+    """A real Ape keyfile account (passphrase-encrypted JSON in Ape's accounts folder), funded;
+    removed afterwards. Returns (alias, address, passphrase)."""
+    import secrets
+
+    from ape import config
+    from eth_account import Account
+
+    alias = f"gaoling_ci_{secrets.token_hex(4)}"
+    passphrase = secrets.token_urlsafe(12)
+    key = Account.create()
+    folder = Path(config.DATA_FOLDER) / "accounts"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{alias}.json"
+    path.write_text(json.dumps(Account.encrypt(key.key, passphrase)))
+    accounts[0].transfer(key.address, 10**18)
+    try:
+        yield alias, key.address, passphrase
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def assert_clean_error(result: Result, code: int, *needles: str) -> None:

@@ -17,9 +17,8 @@ from tests.deploy.helpers import ROOT
 from tests.fork.chains import start_anvil, stop
 
 APE = shutil.which("ape") or str(Path(sys.executable).with_name("ape"))
-COLLECTION = ROOT / "metadata" / "collections" / "jingdezhen-blue-and-white.yaml"
-# Off the local dev chain a collection needs real URIs: the deploy publishes this catalogue and sets them.
-CATALOGUE = ROOT / "metadata" / "catalogue" / "catalogue.yaml"
+SAMPLE = ROOT / "metadata" / "collections" / "jingdezhen-blue-and-white.yaml"
+CID = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 CHAIN_ID = 777001
 USER_CONFIG = """\
 networks:
@@ -33,6 +32,17 @@ node:
     studio-chain:
       uri: {url}
 """
+
+
+@pytest.fixture
+def collection(tmp_path) -> Path:
+    """The sample collection with published URIs: a chain that is not the local dev chain refuses
+    placeholders (gaoling.deploy.metadata)."""
+    text = SAMPLE.read_text().replace('base: ""', f'base: "ipfs://{CID}/"').replace('contract: ""', f'contract: "ipfs://{CID}"')
+    text = text.replace("../allowlists/", f"{SAMPLE.parent.parent}/allowlists/")
+    path = tmp_path / "jingdezhen-blue-and-white.yaml"
+    path.write_text(text)
+    return path
 
 
 @pytest.fixture
@@ -50,17 +60,16 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_rpc_url_as_network(studio_chain, tmp_path):
+def test_rpc_url_as_network(studio_chain, collection, tmp_path):
     before = _digest(ROOT / "ape-config.yaml")
     env = dict(os.environ, GAOLING_IPFS_STORE=str(tmp_path / "ipfs"))
-    args = ["--network", studio_chain, "--account", "TEST::0", "--config", str(COLLECTION),
-            "--catalogue", str(CATALOGUE), "--out-dir", str(tmp_path)]
+    args = ["--network", studio_chain, "--account", "TEST::0", "--config", str(collection),
+            "--out-dir", str(tmp_path)]
     dry = _ape("run", "deploy", *args, "--dry-run", env=env)
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert f"Plan for chain {CHAIN_ID}" in dry.stdout
     real = _ape("run", "deploy", *args, env=env)
     assert real.returncode == 0, real.stdout + real.stderr
-    assert "ape run ipfs pin" in real.stdout + real.stderr  # the local IPFS backend: nobody else can fetch it
     manifest = json.loads((tmp_path / f"{CHAIN_ID}.json").read_text())
     assert manifest["complete"] and manifest["chain_id"] == CHAIN_ID
     listed = _ape("run", "roles", "list", "--network", studio_chain,
@@ -70,14 +79,14 @@ def test_rpc_url_as_network(studio_chain, tmp_path):
     assert _digest(ROOT / "ape-config.yaml") == before
 
 
-def test_named_network_in_the_user_level_config(studio_chain, tmp_path):
+def test_named_network_in_the_user_level_config(studio_chain, collection, tmp_path):
     before = _digest(ROOT / "ape-config.yaml")
     data = tmp_path / "ape-data"
     data.mkdir()
     (data / "ape-config.yaml").write_text(USER_CONFIG.format(chain_id=CHAIN_ID, url=studio_chain))
     env = dict(os.environ, APE_DATA_FOLDER=str(data), GAOLING_IPFS_STORE=str(tmp_path / "ipfs"))
     real = _ape("run", "deploy", "--network", "ethereum:studio-chain:node", "--account", "TEST::0",
-                "--config", str(COLLECTION), "--catalogue", str(CATALOGUE), "--out-dir", str(tmp_path), env=env)
+                "--config", str(collection), "--out-dir", str(tmp_path), env=env)
     assert real.returncode == 0, real.stdout + real.stderr
     manifest = json.loads((tmp_path / f"{CHAIN_ID}.json").read_text())
     assert manifest["complete"] and list(manifest["contracts"]) == ["edition:jingdezhen-blue-and-white"]

@@ -17,7 +17,9 @@ from gaoling.deploy.plan import PLATFORM_CONTRACTS, Role
 from gaoling.deploy.roles import MissingRole, check_can_change, required_role, role_names
 from tests.deploy.helpers import ROOT, deploy
 
-WIRING_ROLES = {"DEFAULT_ADMIN_ROLE", "SPENDER_ROLE", "PURCHASE_RECORDER_ROLE", "REDEEMER_ROLE"}
+# Roles granted to contracts by the deploy (the crowdfund mints and grants vouchers), not to people.
+WIRING_ROLES = {"DEFAULT_ADMIN_ROLE", "SPENDER_ROLE", "PURCHASE_RECORDER_ROLE", "REDEEMER_ROLE", "GRANTER_ROLE",
+                "MINTER_ROLE"}
 SAMPLE = ROOT / "metadata" / "collections" / "jingdezhen-blue-and-white.yaml"
 ALLOWLIST = ROOT / "metadata" / "allowlists" / "jingdezhen-blue-and-white.csv"
 
@@ -35,6 +37,7 @@ def platform_dir(tmp_path: Path, roles: dict | None = None, drops: tuple[str, ..
     (tmp_path / "allowlists").mkdir(exist_ok=True)
     shutil.copy(ALLOWLIST, tmp_path / "allowlists" / ALLOWLIST.name)
     base["collections"] = []
+    base.pop("crowdfund", None)  # its campaigns name the sample collection
     for i, slug in enumerate(drops):
         text = SAMPLE.read_text().replace("name: Jingdezhen Blue-and-White", f"name: Drop {i + 1}")
         text = text.replace("symbol: JDZBW", f"symbol: DROP{i + 1}")
@@ -110,7 +113,8 @@ def test_second_drop_after_handover_goes_to_the_multisig_then_completes(project,
     c = outcome.manifest.contracts
     awaiting = {r.step.id: r.entry["role"] for r in outcome.awaiting}
     assert awaiting == {"edition:second-drop:recorder-role": "DEFAULT_ADMIN_ROLE",
-                        "vouchers:range:second-drop": "ISSUER_ROLE"}
+                        "vouchers:range:second-drop": "ISSUER_ROLE",
+                        "auction:register:edition:second-drop": "DEFAULT_ADMIN_ROLE"}
     data = json.loads(out.joinpath(f"{chain.chain_id}.json").read_text())
     assert data["complete"] is False and sorted(data["awaiting"]) == sorted(awaiting)
     assert {data["steps"][s]["status"] for s in awaiting} == {"awaiting"}
@@ -124,8 +128,8 @@ def test_second_drop_after_handover_goes_to_the_multisig_then_completes(project,
     batch = json.loads(outcome.safe_batch.read_text())
     assert batch["version"] == "1.0" and batch["chainId"] == str(chain.chain_id)
     assert batch["meta"]["createdFromSafeAddress"] == alice.address
-    assert [t["to"] for t in batch["transactions"]] == [c["points"], c["vouchers"]]
-    grant = batch["transactions"][0]
+    assert sorted(t["to"] for t in batch["transactions"]) == sorted([c["points"], c["vouchers"], c["auction"]])
+    grant = next(t for t in batch["transactions"] if t["to"] == c["points"])
     assert grant["contractMethod"]["name"] == "grantRole" and grant["value"] == "0"
     assert grant["contractInputsValues"]["account"] == c["edition:second-drop"]
 

@@ -63,31 +63,31 @@ def test_scripts_end_to_end(ledger, coupons, recorder, admin, alice, bob, relaye
     chain.mine()
     for member in (alice, bob):
         with out_path.open("a", encoding="utf-8") as out:
-            _call(checkin, "sign", account=member, ledger_address=ledger.address, day=None, out=out)
+            _call(checkin, "sign", deployment=None, account=member, ledger_address=ledger.address, day=None, out=out)
     with out_path.open(encoding="utf-8") as f:
-        _call(checkin, "relay", account=relayer, ledger_address=ledger.address, files=(f,), batch_size=100,
+        _call(checkin, "relay", deployment=None, account=relayer, ledger_address=ledger.address, files=(f,), batch_size=100,
               no_prefilter=False)
     assert "2 credited" in capsys.readouterr().out
     assert ledger.pointsOf(alice) == ledger.pointsOf(bob) == 10
-    _call(checkin, "status", ledger_address=ledger.address, members=(alice.address,))
+    _call(checkin, "status", deployment=None, ledger_address=ledger.address, members=(alice.address,))
     assert "yes" in capsys.readouterr().out
-    with pytest.raises(click.UsageError, match="member"):
-        _call(checkin, "status", ledger_address=ledger.address, members=("0xnope",))
-    with pytest.raises(click.UsageError, match="--ledger"):
-        _call(checkin, "status", ledger_address="0x12", members=(alice.address,))
+    with pytest.raises(click.ClickException, match="member"):
+        _call(checkin, "status", deployment=None, ledger_address=ledger.address, members=("0xnope",))
+    with pytest.raises(click.ClickException, match="--ledger"):
+        _call(checkin, "status", deployment=None, ledger_address="0x12", members=(alice.address,))
 
     ledger.recordPurchase(alice.address, 0, 30, sender=recorder)
-    _call(coupons_cli, "exchange", account=alice, coupons_address=coupons.address, glaze_id=1, amount=1,
+    _call(coupons_cli, "exchange", deployment=None, account=alice, coupons_address=coupons.address, glaze_id=1, amount=1,
           sign_only=False, ttl=3600, relay_file=None)
     assert coupons.balanceOf(alice, 1) == 1
-    with pytest.raises(click.UsageError, match="--glaze: 9"):
-        _call(coupons_cli, "exchange", account=alice, coupons_address=coupons.address, glaze_id=9, amount=1,
+    with pytest.raises(click.ClickException, match="--glaze: 9"):
+        _call(coupons_cli, "exchange", deployment=None, account=alice, coupons_address=coupons.address, glaze_id=9, amount=1,
               sign_only=False, ttl=3600, relay_file=None)
-    with pytest.raises(click.UsageError, match="--price"):
-        _call(coupons_cli, "add-glaze", account=admin, coupons_address=coupons.address, name_zh="青釉",
+    with pytest.raises(click.ClickException, match="--price"):
+        _call(coupons_cli, "add-glaze", deployment=None, account=admin, coupons_address=coupons.address, name_zh="青釉",
               name_en="Celadon glaze", price=0, stock=5)
-    _call(coupons_cli, "add-glaze", account=admin, coupons_address=coupons.address, name_zh="青釉",
+    _call(coupons_cli, "add-glaze", deployment=None, account=admin, coupons_address=coupons.address, name_zh="青釉",
           name_en="Celadon glaze", price=250, stock=5)
-    _call(coupons_cli, "list", coupons_address=coupons.address)
+    _call(coupons_cli, "list", deployment=None, coupons_address=coupons.address)
     listing = capsys.readouterr().out
     assert "Celadon glaze" in listing and "999" in listing

@@ -61,7 +61,8 @@ def test_take_with_answer_sheet_then_third_party_submit(quiz_cli, certificate, a
                 bank_path=ROOT / "metadata/quiz/firing-process.yaml", answers_path=sheet, lang="zh-CN",
                 store_path=tmp_path / "attempts.sqlite", ttl=3600, out=out)
     call(quiz_cli, "take", **take)
-    assert "passed" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "通过" in printed and "测验证明已写入" in printed and "passed" not in printed  # --lang zh-CN throughout
     assert json.loads(out.read_text())["quiz_pass"]["holder"] == alice.address
 
     with pytest.raises(click.ClickException, match="next attempt is allowed in"):
@@ -116,3 +117,15 @@ def test_bad_answer_sheet_fails_before_spending_an_attempt(quiz_cli, certificate
     sheet.write_text(yaml.safe_dump({q.id: q.answer for q in bank.questions}), encoding="utf-8")
     call(quiz_cli, "take", **take)  # no cooldown was started by the bad sheet
     assert (tmp_path / "pass.json").exists()
+
+
+def test_interactive_take_in_chinese_prompts_in_chinese(quiz_cli, certificate, attester, bob, tmp_path, monkeypatch,
+                                                        capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\n" + "-\n" * 10))  # one invalid answer, then skips
+    with pytest.raises(SystemExit):
+        call(quiz_cli, "take", account=attester, certificate_address=certificate.address, holder=bob.address,
+             bank_path=ROOT / "metadata/quiz/firing-process.yaml", answers_path=None, lang="zh-CN",
+             store_path=tmp_path / "a.sqlite", ttl=3600, out=tmp_path / "pass.json")
+    printed = capsys.readouterr().out
+    assert "你的答案（A/B/C/D，或输入 - 跳过）" in printed and "请输入 A/B/C/D 之一" in printed
+    assert "未通过" in printed and "your answer" not in printed and "not passed" not in printed

@@ -41,11 +41,11 @@ def test_claim_refund_to_another_address(world, vouchers, alice, carol, capsys):
     world.to_failed(vid)
     vouchers.refund(vid, sender=world.fulfil)
     command = _cli("voucher").commands["claim-refund"]
-    with pytest.raises(click.UsageError, match="--to"):
-        command.callback(account=alice, address=vouchers.address, recipient="0x1234")
+    with pytest.raises(click.ClickException, match="--to"):
+        command.callback(account=alice, vouchers_address=vouchers.address, recipient="0x1234")
     before = carol.balance
-    command.callback(account=alice, address=vouchers.address, recipient=carol.address)
+    command.callback(account=alice, vouchers_address=vouchers.address, recipient=carol.address)
     assert carol.balance == before + VOUCHER_PRICE
     assert "paid to" in capsys.readouterr().out
     with pytest.raises(click.ClickException, match="no refund"):
-        command.callback(account=alice, address=vouchers.address, recipient=None)
+        command.callback(account=alice, vouchers_address=vouchers.address, recipient=None)

@@ -32,6 +32,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # The test platform is the sample one with a small cap, so that a collection can sell out.
 TEST_CAP = 8
+MARKUP_NAME = '<img src=x onerror="document.body.dataset.xss=1">缠枝莲纹碗'
 RELAYER = "TEST::5"    # pays relay gas
 ATTESTER = "TEST::8"   # the quiz attester named in metadata/platform.yaml
 
@@ -44,21 +45,29 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def platform_config(tmp_path_factory) -> Path:
-    """metadata/ copied, with the sample collection's cap lowered to TEST_CAP."""
+    """metadata/ copied, with the sample collection's cap lowered to TEST_CAP (so that it can sell out)."""
     root = tmp_path_factory.mktemp("platform") / "metadata"
     shutil.copytree(ROOT / "metadata", root)
     config = root / "collections" / "jingdezhen-blue-and-white.yaml"
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["cap"] = TEST_CAP
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    # The catalogue's sizes must add up to the cap (one metadata file per token): TEST_CAP pieces of 1.
+    # Every token needs a piece: the first TEST_CAP pieces of the catalogue, one token each.
     catalogue = root / "catalogue" / "catalogue.yaml"
-    doc = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
-    doc["pieces"] = doc["pieces"][:TEST_CAP]
-    for piece in doc["pieces"]:
+    pieces = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+    pieces["pieces"] = pieces["pieces"][:TEST_CAP]
+    for piece in pieces["pieces"]:
         piece["edition"]["size"] = 1
-    catalogue.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return root / "platform.yaml"
+    # Metadata is user-supplied: a piece whose name is markup must show as text.
+    pieces["pieces"][0]["name"]["zh-CN"] = MARKUP_NAME
+    catalogue.write_text(yaml.safe_dump(pieces, allow_unicode=True), encoding="utf-8")
+    # Crowdfunded campaigns reserve more pieces than a small cap holds, and the page has no
+    # crowdfunding view: the test platform leaves them out.
+    platform = root / "platform.yaml"
+    spec = yaml.safe_load(platform.read_text(encoding="utf-8"))
+    spec.pop("crowdfund", None)
+    platform.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    return platform
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +102,7 @@ def service(project, chain, deployment, platform_config, tmp_path):
 
     config = ServiceConfig(deployment=deployment, database_url=f"sqlite:///{tmp_path / 'gaoling.sqlite3'}",
                            relayer_account=RELAYER, attester_account=ATTESTER, batch_size=10, batch_seconds=0.2,
-                           poll_seconds=0.1, rate_per_address=100, rate_per_ip=10_000)
+                           poll_seconds=0.1, rate_per_address=100, rate_per_ip=10_000, rpc_url=chain.provider.uri)
     svc = build_context(config, project, chain.provider, platform_config=platform_config)
     yield svc
     svc.engine.dispose()
@@ -167,6 +176,21 @@ def shoot(page, name: str) -> None:
         page.set_viewport_size(viewport)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(size)
+
+
+@pytest.fixture(scope="session")
+def sale_times(platform_config) -> dict[str, int]:
+    """Unix start of each sale phase of the sample collection (its config dates them in the future)."""
+    from datetime import datetime
+
+    data = yaml.safe_load((platform_config.parent / "collections" / "jingdezhen-blue-and-white.yaml").read_text())
+    return {name: int(datetime.fromisoformat(str(p["start"])).timestamp()) for name, p in data["phases"].items()}
+
+
+@pytest.fixture
+def allowlist_open(chain, sale_times) -> None:
+    """Moves the chain's clock a minute into the allowlist phase."""
+    warp(chain, sale_times["allowlist"] - chain.pending_timestamp + 60)
 
 
 def warp(chain, seconds: int) -> None:

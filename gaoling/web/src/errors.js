@@ -7,9 +7,12 @@ import ERRORS from "./generated/errors.json";
 import { LANGS, has, t } from "./i18n.js";
 import { cstDate, money } from "./format.js";
 
-export const ERROR_ABI = ERRORS.map(({ contracts, ...item }) => item);
+export const ERROR_ABI = ERRORS.map(({ type, name, inputs }) => ({ type, name, inputs }));
 
-const MONEY = /^(expected|sent|amount|minimum|minimumBid|price|value|balance|required|paid|reserve)$/i;
+const MONEY = /^(expected|sent|amount|minimum|minimumBid|price|value|balance|needed|required|paid|reserve|bid|min|max)$/;
+const BY_NAME = new Map(ERRORS.map((e) => [e.name, e]));
+const CONTRACT_NAMES = new Map(); // lower-case address -> contract name, for "{contract}" in sentences
+export function nameContract(address, name) { CONTRACT_NAMES.set(address.toLowerCase(), name); }
 const TIME = /(At|Time|expiry|deadline|start|end)$/;
 
 function revertData(error) {
@@ -33,8 +36,10 @@ function show(name, value, lang) {
   return String(value);
 }
 
-/** {name, args, sentences: {zh-CN, en}} for a failed call; null when it is not a revert. */
-export function explain(error) {
+/** {name, args, sentences: {zh-CN, en}} for a failed call to `address`; null when it is not a revert.
+ * The sentence is the page catalogue's `errors.<Name>` where the page words it for collectors,
+ * else the platform table's own sentence for that error. */
+export function explain(error, address = null) {
   const code = error?.code ?? error?.cause?.code ?? error?.walk?.((e) => e?.code === 4001)?.code;
   if (code === 4001 || /User (rejected|denied)/i.test(error?.message || "")) {
     return { name: "UserRejected", args: {}, sentences: Object.fromEntries(LANGS.map((l) => [l, t("errors._rejected", {}, l)])) };
@@ -55,10 +60,12 @@ export function explain(error) {
     const named = {};
     inputs.forEach((input, i) => { named[input.name || `arg${i}`] = show(input.name || "", args[i], lang); });
     if (decoded.errorName === "Error") named.reason = String(args[0]);
+    named.contract = (address && CONTRACT_NAMES.get(address.toLowerCase())) || BY_NAME.get(decoded.errorName)?.contracts?.[0] || "";
     const key = `errors.${decoded.errorName}`;
-    sentences[lang] = has(key, lang)
-      ? t(key, named, lang)
-      : t("errors._generic", { name: decoded.errorName, args: Object.entries(named).map(([k, v]) => `${k} = ${v}`).join(", ") }, lang);
+    const fromTable = BY_NAME.get(decoded.errorName)?.[lang];
+    sentences[lang] = has(key, lang) ? t(key, named, lang)
+      : fromTable ? fromTable.replace(/\{(\w+)\}/g, (whole, n) => (n in named ? named[n] : whole))
+        : t("errors._generic", { name: decoded.errorName, args: Object.entries(named).map(([k, v]) => `${k} = ${v}`).join(", ") }, lang);
   }
   return { name: decoded.errorName, args: decoded.args, sentences };
 }

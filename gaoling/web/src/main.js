@@ -45,6 +45,7 @@ async function boot() {
   setExplorer(config.chain.blockExplorerUrls?.[0]);
   wallet.init(config);
   wallet.subscribe(() => drawWalletBar());
+  wallet.onBalance(() => drawWalletBar());
   await drawWalletBar();
   await wallet.resume().catch(() => {});
   const page = PAGES[document.body.dataset.page];

@@ -10,8 +10,8 @@ import * as wallet from "./wallet.js";
 let explorer = "";
 export function setExplorer(url) { explorer = url || ""; }
 
-export function showError(status, error) {
-  const why = explain(error);
+export function showError(status, error, address = null) {
+  const why = explain(error, address);
   status.dataset.state = "error";
   if (why) {
     status.dataset.error = why.name;
@@ -55,9 +55,10 @@ export async function send(status, call) {
     const receipt = await wallet.reader().waitForTransactionReceipt({ hash, pollingInterval: 250 });
     if (receipt.status !== "success") throw new Error(t("tx.revertedOnChain"));
     showStep(status, "tx.confirmed", {}, hashLink(hash));
+    wallet.changed(); // the wallet bar re-reads the balance
     return receipt;
   } catch (error) {
-    showError(status, error);
+    showError(status, error, call.address);
     return null;
   }
 }

@@ -2,7 +2,18 @@
 // legacy window.ethereum. The chosen provider is wrapped in viem clients; a wrong chain is fixed
 // with wallet_switchEthereumChain, or wallet_addEthereumChain (EIP-3085) when the wallet does not
 // know the chain yet.
-import { createPublicClient, createWalletClient, custom, getAddress, http } from "viem";
+import { createClient, custom, getAddress, http } from "viem";
+// Only the actions the page uses, so the bundle carries no others (viem's full clients bring all).
+import {
+  getBalance, getBlock, getContractEvents, readContract, signTypedData, simulateContract,
+  waitForTransactionReceipt, watchContractEvent, writeContract,
+} from "viem/actions";
+
+const READS = { getBalance, getBlock, getContractEvents, readContract, simulateContract, waitForTransactionReceipt, watchContractEvent };
+
+function bind(client, actions) {
+  return Object.fromEntries(Object.entries(actions).map(([name, action]) => [name, (args) => action(client, args)]));
+}
 
 const discovered = new Map(); // uuid -> {info, provider}
 const listeners = new Set();
@@ -12,7 +23,7 @@ let publicClient = null;
 
 export function init(pageConfig) {
   config = pageConfig;
-  publicClient = createPublicClient({ transport: http(config.rpcUrl, { batch: true }) });
+  publicClient = bind(createClient({ transport: http(config.rpcUrl, { batch: true }) }), READS);
   window.addEventListener("eip6963:announceProvider", (event) => {
     const { info, provider } = event.detail || {};
     if (!info?.uuid || !provider?.request) return;
@@ -38,6 +49,10 @@ export const onChainOk = () => state.address && state.chainId === expectedChainI
 
 export function subscribe(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 function emit() { for (const fn of listeners) fn(state); }
+/** Tells the page something changed on chain for this wallet (after a confirmed transaction). */
+export function changed() { balanceListeners.forEach((fn) => fn(state)); }
+const balanceListeners = new Set();
+export function onBalance(fn) { balanceListeners.add(fn); }
 
 export async function connect(uuid) {
   const entry = wallets().find((w) => w.info.uuid === uuid) || wallets()[0];
@@ -73,7 +88,7 @@ export async function switchChain() {
 }
 
 export function writer() {
-  return createWalletClient({ account: state.address, transport: custom(state.provider) });
+  return bind(createClient({ account: state.address, transport: custom(state.provider) }), { signTypedData, writeContract });
 }
 
 export async function balance() {

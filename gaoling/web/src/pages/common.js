@@ -1,10 +1,11 @@
 // What several pages share: contract handles, the chain's clock, metadata through the gateway.
 import ABIS from "../generated/abis.json";
-import { ERROR_ABI } from "../errors.js";
+import { ERROR_ABI, nameContract } from "../errors.js";
 import * as wallet from "../wallet.js";
 
 /** {address, abi} for viem calls; the ABI carries every platform error so reverts decode. */
 export function contract(name, address) {
+  nameContract(address, name);
   return { address, abi: [...ABIS[name], ...ERROR_ABI] };
 }
 

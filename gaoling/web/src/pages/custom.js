@@ -45,11 +45,16 @@ export default async function custom(config) {
       el("input", { id: `phone-${voucherId}`, name: "phone", type: "tel", required: true, maxlength: 30, autocomplete: "off" }),
       el("label", { for: `address-${voucherId}`, text: t("custom.address") }),
       el("textarea", { id: `address-${voucherId}`, name: "address", required: true, maxlength: 300, autocomplete: "off" }),
+      el("label", { for: `city-${voucherId}`, text: t("custom.city") }),
+      el("input", { id: `city-${voucherId}`, name: "city", required: true, maxlength: 100, autocomplete: "off" }),
+      el("label", { for: `postcode-${voucherId}`, text: t("custom.postcode") }),
+      el("input", { id: `postcode-${voucherId}`, name: "postcode", maxlength: 16, inputmode: "numeric", autocomplete: "off" }),
       el("button", { type: "submit", text: t("custom.send") }));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = new FormData(form);
-      const details = { name: String(data.get("name") || ""), phone: String(data.get("phone") || ""), address: String(data.get("address") || "") };
+      const details = Object.fromEntries(["name", "phone", "address", "city", "postcode"].map((k) => [k, String(data.get(k) || "").trim()]));
+      details.country = "CN";
       form.reset(); // nothing personal stays in the page once it is sent
       let intake;
       try {

@@ -46,7 +46,8 @@ async function drawCollection(config, collection, lang, now) {
       : open.start <= now
         ? t("gallery.phaseOpen", { phase: t(`phase.${open.key}`), price: money(open.price) })
         : t("gallery.phaseNext", { phase: t(`phase.${open.key}`), price: money(open.price), date: cstDate(open.start, lang) });
-  const timer = el("span", { class: "countdown", "data-end": open ? String(open.start <= now ? open.end : open.start) : "" });
+  const timer = el("span", { class: "countdown", "data-kind": open && open.start > now ? "opens" : "ends",
+    "data-end": open ? String(open.start <= now ? open.end : open.start) : "" });
   replace(stats,
     el("span", { class: "minted", "data-minted": minted.toString(), "data-cap": cap.toString(), text: t("gallery.minted", { minted: minted.toString(), cap: cap.toString() }) }),
     el("span", { class: "phase", "data-phase": open?.key || "none", "data-sold-out": soldOut ? "1" : null, text: phaseText }),
@@ -93,7 +94,7 @@ export default async function gallery(config) {
   every(1000, () => {
     now = base + Math.floor((Date.now() - started) / 1000);
     for (const node of document.querySelectorAll(".countdown[data-end]")) {
-      if (node.dataset.end) node.textContent = t("time.left", { left: countdown(node.dataset.end, now) });
+      if (node.dataset.end) node.textContent = t(node.dataset.kind === "opens" ? "time.opensIn" : "time.left", { left: countdown(node.dataset.end, now) });
     }
   });
 }

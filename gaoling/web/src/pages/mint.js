@@ -6,7 +6,7 @@ import { decodeEventLog, getAddress, isAddress, zeroAddress } from "viem";
 import { el, $, replace } from "../dom.js";
 import { countdown, cstDate, money } from "../format.js";
 import { pageLang, t } from "../i18n.js";
-import { send, showStep } from "../tx.js";
+import { send, showError, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { chainNow, contract, fetchJson, read, requireWallet } from "./common.js";
 import { phaseNow, salePhases } from "./gallery.js";
@@ -91,6 +91,8 @@ export default async function mint(config) {
       rows.push(el("p", { text: t("mint.allowance", { allowance: listed.toString(), bought: boughtAllowlist.toString() }) }));
     }
     if (limit > remainingCap) limit = remainingCap;
+    const perTx = await read(edition, "maxMintQuantity").catch(() => 0n); // one transaction's ceiling, if set
+    if (perTx > 0n && limit > perTx) limit = perTx;
     if (limit <= 0n) { rows.push(el("p", { "data-state": "limit-reached", text: t("mint.limitReached") })); replace(info, rows); return; }
     rows.push(el("p", { text: t("mint.youMay", { n: limit.toString() }) }));
     replace(info, rows);
@@ -127,6 +129,7 @@ export default async function mint(config) {
       }
     };
   }
-  wallet.subscribe(() => refresh());
-  await refresh();
+  const safely = () => refresh().catch((error) => showError(status, error));
+  wallet.subscribe(safely);
+  await safely();
 }

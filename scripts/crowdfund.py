@@ -1,0 +1,182 @@
+"""Crowdfunded drops: all-or-nothing campaigns on a GaolingCrowdfund (docs/crowdfund.md).
+
+    ape run crowdfund create   --campaign celadon-moon-vase [--config metadata/platform.yaml]
+    ape run crowdfund pledge   --campaign-id 1 --tier 1 --quantity 2
+    ape run crowdfund withdraw --campaign-id 1 [--to 0x..]
+    ape run crowdfund finalize --campaign-id 1
+    ape run crowdfund claim    --campaign-id 1
+    ape run crowdfund refund   --campaign-id 1 [--to 0x..]
+    ape run crowdfund status   --campaign-id 1
+
+The crowdfund's address comes from --crowdfund, else $GAOLING_CROWDFUND, else the deployment
+manifest (`deployments/<chainId>.json`, or --deployment PATH). Every command takes Ape's --network;
+those that send a transaction take --account (any Ape account: keyfile, Ledger, Safe...). Inputs
+are checked against the chain before anything is sent (errors name the option and exit 2), and a
+revert is decoded by its error name and arguments (gaoling.cli / gaoling.reverts, exit 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from ape import chain, project
+from ape.cli import account_option, network_option
+from rich.console import Console
+from rich.table import Table
+
+from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
+from gaoling.crowdfund import chain as cf
+
+console = Console()
+
+crowdfund_option = contract_option("crowdfund", "address")
+campaign_id_option = click.option("--campaign-id", type=click.IntRange(min=1), required=True,
+                                  help="The campaign's id (printed by `create`).")
+to_option = click.option("--to", default=None, help="Send the ETH to this address instead of the account.")
+
+
+def _crowdfund(address: str | None, deployment: Path | None) -> Any:
+    return Deployment(deployment).open("crowdfund", address)
+
+
+def _run(action, *args):
+    """Runs a domain function; an input error names its option. Reverts are decoded by gaoling.cli
+    (every platform ABI, English and Chinese)."""
+    try:
+        return action(*args)
+    except cf.CrowdfundInputError as exc:
+        raise UserError(exc.message, f"--{exc.argument.replace('_', '-')}") from None
+
+
+def _table(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table(title=title, show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+@group(help="Open, pledge to, end and settle all-or-nothing crowdfunded drops (docs/crowdfund.md).")
+def cli():
+    pass
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@click.option("--config", "config_path", default="metadata/platform.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="platform.yaml with the `crowdfund:` section.")
+@click.option("--campaign", "name", required=True, help="Name of a campaign under `crowdfund.campaigns`.")
+@click.option("--edition", default=None, help="Edition address or slug [default: the campaign's collection in the manifest].")
+def create(account, address, deployment, config_path, name, edition):
+    """Open a campaign from platform.yaml (needs the crowdfund's ISSUER_ROLE)."""
+    from gaoling.deploy.config import PlatformConfigError, load_platform_config
+
+    try:
+        platform = load_platform_config(config_path)
+    except PlatformConfigError as exc:
+        raise UserError(f"the config has problems:\n{exc}", "--config", "fix the fields named above") from None
+    if platform.config.crowdfund is None:
+        raise UserError(f"{config_path} has no `crowdfund:` section", "--config", "see docs/crowdfund.md")
+    try:
+        campaign = platform.config.crowdfund.campaign(name)
+    except KeyError as exc:
+        raise UserError(str(exc.args[0]), "--campaign") from None
+    d = Deployment(deployment)
+    crowdfund = d.open("crowdfund", address)
+    edition_contract = d.open("edition", edition or campaign.collection)
+    now = int(chain.pending_timestamp)
+    spec = campaign.spec(edition_contract.address, now)
+    campaign_id = _run(cf.create, crowdfund, edition_contract, spec, account, now)
+    journal.did(f"campaign #{campaign_id} created")
+    console.print(f"[green]Campaign #{campaign_id}[/] {name} is open: goal {cf.format_wei(spec.goal)}, "
+                  f"{len(spec.tiers)} tiers, deadline {cf.format_time(spec.deadline)}.")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+@click.option("--tier", type=int, required=True, help="Tier index (see `status`).")
+@click.option("--quantity", type=int, default=1, show_default=True, help="Pieces to pledge.")
+def pledge(account, address, deployment, campaign_id, tier, quantity):
+    """Pledge the exact price for pieces of a tier; the ETH is escrowed until the campaign ends."""
+    crowdfund = _crowdfund(address, deployment)
+    paid = _run(cf.pledge, crowdfund, campaign_id, tier, quantity, account, int(chain.pending_timestamp))
+    state = cf.status(crowdfund, campaign_id, int(chain.pending_timestamp))
+    console.print(f"[green]Pledged[/] {quantity} × tier {tier} for {cf.format_wei(paid)} (escrowed). "
+                  f"Campaign: {state.progress_bar()}, {cf.format_left(state.seconds_left)} left.")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+@to_option
+def withdraw(account, address, deployment, campaign_id, to):
+    """Take back your whole pledge before the deadline."""
+    crowdfund = _crowdfund(address, deployment)
+    amount = _run(cf.withdraw, crowdfund, campaign_id, account, int(chain.pending_timestamp), to)
+    console.print(f"[green]Withdrew[/] {cf.format_wei(amount)} to {to or account.address}.")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+def finalize(account, address, deployment, campaign_id):
+    """End a campaign after its deadline (anyone may): Succeeded or Failed."""
+    crowdfund = _crowdfund(address, deployment)
+    outcome = _run(cf.finalize, crowdfund, campaign_id, account, int(chain.pending_timestamp))
+    what = "pledgers can claim their pieces" if outcome == cf.Status.SUCCEEDED else "every pledger can take a full refund"
+    console.print(f"[green]Campaign #{campaign_id} {outcome.name.lower()}[/]: {what}.")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+def claim(account, address, deployment, campaign_id):
+    """Mint your pieces of a succeeded campaign (and vouchers for physical tiers)."""
+    crowdfund = _crowdfund(address, deployment)
+    first, quantity = _run(cf.claim, crowdfund, campaign_id, account, int(chain.pending_timestamp))
+    console.print(f"[green]Claimed[/] {quantity} piece(s): tokens #{first}..#{first + quantity - 1}.")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+@to_option
+def refund(account, address, deployment, campaign_id, to):
+    """Take your full refund from a failed or cancelled campaign (no deadline, no fee)."""
+    crowdfund = _crowdfund(address, deployment)
+    amount = _run(cf.refund, crowdfund, campaign_id, account, int(chain.pending_timestamp), to)
+    console.print(f"[green]Refunded[/] {cf.format_wei(amount)} to {to or account.address}.")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+def status(address, deployment, campaign_id):
+    """Show a campaign: progress toward the goal, time left (CST and UTC), tiers, money held."""
+    crowdfund = _crowdfund(address, deployment)
+    state = _run(cf.status, crowdfund, campaign_id, int(chain.pending_timestamp))
+    console.print(_table(f"Campaign #{campaign_id}", state.rows()))
