@@ -71,9 +71,12 @@ def run(ctx: Any) -> list[tuple[str, str]]:
     quantity = max(0, -(-(crackle.price - rules.purchase_flat) // max(rules.purchase_per_item, 1)))
     if edition is not None:
         # The collector paid in RMB: the issuer signs a fiat order and the platform relays it.
-        order = sign_mint_order(admin, Domain.of(edition), collector.address, quantity,
-                                expiry=ctx.chain.pending_timestamp + 3600, now=ctx.chain.pending_timestamp)
-        edition.mintWithOrder(order.order.as_struct(), order.signature, sender=relayer)
+        # (in orders within the edition's per-transaction limit)
+        limit = int(edition.maxMintQuantity())
+        for part in [limit] * (quantity // limit) + ([quantity % limit] if quantity % limit else []):
+            order = sign_mint_order(admin, Domain.of(edition), collector.address, part,
+                                    expiry=ctx.chain.pending_timestamp + 3600, now=ctx.chain.pending_timestamp)
+            edition.mintWithOrder(order.order.as_struct(), order.signature, sender=relayer)
     else:
         ledger.recordPurchase(collector.address, 0, quantity, sender=recorder)
     exchange = sign_exchange(collector, coupons, crackle.glaze_id, 1)
