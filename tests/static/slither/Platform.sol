@@ -7,6 +7,7 @@ pragma solidity ^0.8.24;
 
 import {GaolingArtworks} from "../../../contracts/artwork/GaolingArtworks.sol";
 import {GaolingAuctionHouse} from "../../../contracts/auction/GaolingAuctionHouse.sol";
+import {GaolingCrowdfund} from "../../../contracts/crowdfund/GaolingCrowdfund.sol";
 import {GaolingEdition} from "../../../contracts/edition/GaolingEdition.sol";
 import {FiringCertificate} from "../../../contracts/fan/FiringCertificate.sol";
 import {GlazeCoupons} from "../../../contracts/fan/GlazeCoupons.sol";
