@@ -137,6 +137,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
                                             "测验版本 {quizVersion} 已停用（最低接受 {minQuizVersion}）；请参加当前测验。"),
     "FiringCertificateSoulbound": ("Firing certificates cannot be transferred.", "烧制证书不可转让。"),
     # edition
+    "EditionQuantityTooLarge": ("At most {max} tokens can be minted in one transaction, {quantity} were asked for.",
+                                "每笔交易最多铸造 {max} 枚，请求了 {quantity} 枚。"),
     "EditionCapExceeded": ("Only {remaining} tokens are left, {requested} were requested.", "仅剩 {remaining} 枚，请求了 {requested} 枚。"),
     "EditionOrderExpired": ("The signed order {nonce} expired at {expiry}; ask the issuer to sign a new one.",
                             "签名订单 {nonce} 已于 {expiry} 过期；请发行方重新签名。"),

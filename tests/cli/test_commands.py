@@ -21,7 +21,8 @@ def test_bad_inputs_named_in_the_issue_each_get_a_message_and_send_nothing(world
     alice, bob, carol, signer = accounts[1], accounts[2], accounts[3], accounts[7]
     edition = world.edition
     # 38 of 50 minted: 12 left
-    world.mint_source(alice, 38)
+    world.mint_source(alice, 20)
+    world.mint_source(alice, 18)
     edition.grantRole(ORDER_SIGNER_ROLE, signer.address, sender=world.admin)
     # carol owns a token but holds no certificate
     carol_token = 3

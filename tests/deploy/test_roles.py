@@ -17,7 +17,9 @@ from gaoling.deploy.plan import PLATFORM_CONTRACTS, Role
 from gaoling.deploy.roles import MissingRole, check_can_change, required_role, role_names
 from tests.deploy.helpers import ROOT, deploy
 
-WIRING_ROLES = {"DEFAULT_ADMIN_ROLE", "SPENDER_ROLE", "PURCHASE_RECORDER_ROLE", "REDEEMER_ROLE"}
+# Roles granted to contracts by the deploy (the crowdfund mints and grants vouchers), not to people.
+WIRING_ROLES = {"DEFAULT_ADMIN_ROLE", "SPENDER_ROLE", "PURCHASE_RECORDER_ROLE", "REDEEMER_ROLE", "GRANTER_ROLE",
+                "MINTER_ROLE"}
 SAMPLE = ROOT / "metadata" / "collections" / "jingdezhen-blue-and-white.yaml"
 ALLOWLIST = ROOT / "metadata" / "allowlists" / "jingdezhen-blue-and-white.csv"
 
@@ -35,6 +37,7 @@ def platform_dir(tmp_path: Path, roles: dict | None = None, drops: tuple[str, ..
     (tmp_path / "allowlists").mkdir(exist_ok=True)
     shutil.copy(ALLOWLIST, tmp_path / "allowlists" / ALLOWLIST.name)
     base["collections"] = []
+    base.pop("crowdfund", None)  # its campaigns name the sample collection
     for i, slug in enumerate(drops):
         text = SAMPLE.read_text().replace("name: Jingdezhen Blue-and-White", f"name: Drop {i + 1}")
         text = text.replace("symbol: JDZBW", f"symbol: DROP{i + 1}")
