@@ -86,7 +86,7 @@ demo: setup
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
 test: setup
-	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web --ignore=tests/crowdfund $(PYTEST_ARGS)
+	$(APE) test tests --ignore=tests/deploy --ignore=tests/fork --ignore=tests/journeys --ignore=tests/metadata --ignore=tests/analytics --ignore=tests/web --ignore=tests/crowdfund --ignore=tests/security --ignore=tests/static --ignore=tests/service $(PYTEST_ARGS)
 	$(APE) test tests/deploy $(PYTEST_ARGS)
 	$(APE) test tests/fork tests/crowdfund/fork $(PYTEST_ARGS)
 	$(APE) test tests/crowdfund --ignore=tests/crowdfund/fork $(PYTEST_ARGS)
@@ -95,6 +95,8 @@ test: setup
 	$(APE) test tests/analytics $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory chromium
 	$(APE) test tests/web $(PYTEST_ARGS)
+	$(APE) test tests/security tests/static $(PYTEST_ARGS)
+	$(APE) test tests/service $(PYTEST_ARGS)
 
 # The platform on a local anvil with the sample catalogue, the service and the page on
 # http://127.0.0.1:8000; prints how to add the dev chain to a wallet. Ctrl-C stops everything.

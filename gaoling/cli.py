@@ -205,6 +205,7 @@ KINDS: dict[str, Kind] = {
     "auction": Kind("auction", "GaolingAuctionHouse", "--house", "GAOLING_AUCTION_HOUSE"),
     "vouchers": Kind("vouchers", "GaolingVouchers", "--vouchers", "GAOLING_VOUCHERS"),
     "edition": Kind("edition", "GaolingEdition", "--contract", "GAOLING_EDITION"),
+    "crowdfund": Kind("crowdfund", "GaolingCrowdfund", "--crowdfund", "GAOLING_CROWDFUND"),
 }
 
 DEFAULT_DEPLOYMENTS = Path("deployments")

@@ -72,7 +72,7 @@ def _platform(path: Path, result: CheckResult, now: int | None) -> None:
 
     platform = load_platform_config(path, now=now)
     cfg = platform.config
-    parts = [name for name in ("artworks", "auction", "points", "coupons", "certificate", "vouchers")
+    parts = [name for name in ("artworks", "auction", "points", "coupons", "certificate", "vouchers", "crowdfund")
              if getattr(cfg, name) is not None]
     result.summary.append(f"platform contracts: {', '.join(parts) or 'none'}")
     for slug, collection, catalogue in platform.collections:
@@ -90,6 +90,9 @@ def _platform(path: Path, result: CheckResult, now: int | None) -> None:
             result.summary.append(f"{component} {role}: {', '.join(holders)}")
     if cfg.auction is not None:
         result.summary.append(f"auction fee: {cfg.auction.fee_bps} bps to {cfg.auction.fee_recipient}")
+    for campaign in cfg.crowdfund.campaigns if cfg.crowdfund is not None else ():
+        result.summary.append(f"crowdfund campaign {campaign.name}: goal {campaign.goal}, {len(campaign.tiers)} tier(s), "
+                              f"{campaign.total_cap} pieces of {campaign.collection}")
 
 
 def _collection(path: Path, result: CheckResult, now: int | None) -> None:

@@ -117,6 +117,9 @@ SENTENCES: dict[str, tuple[str, str]] = {
     "GlazeCouponsInvalidSignature": ("The signature is not {member}'s for this exchange on this contract and chain.",
                                      "签名不是 {member} 针对本合约、本链上此次兑换的签名。"),
     "GlazeCouponsZeroAmount": ("The amount must be at least 1.", "数量至少为 1。"),
+    "GlazeCouponsPriceAboveMaximum": ("The exchange now costs {cost} points, more than the {maxPoints} signed for; "
+                                      "sign again at today's price.",
+                                      "兑换现需 {cost} 积分，超过签名同意的最多 {maxPoints} 积分；请按当前价格重新签名。"),
     "ERC1155InsufficientBalance": ("{sender} holds {balance} of coupon {tokenId} but {needed} are needed.",
                                    "{sender} 持有 {balance} 张 {tokenId} 号兑换券，需要 {needed} 张。"),
     # certificate
@@ -134,6 +137,8 @@ SENTENCES: dict[str, tuple[str, str]] = {
                                             "测验版本 {quizVersion} 已停用（最低接受 {minQuizVersion}）；请参加当前测验。"),
     "FiringCertificateSoulbound": ("Firing certificates cannot be transferred.", "烧制证书不可转让。"),
     # edition
+    "EditionQuantityTooLarge": ("At most {max} tokens can be minted in one transaction, {quantity} were asked for.",
+                                "每笔交易最多铸造 {max} 枚，请求了 {quantity} 枚。"),
     "EditionCapExceeded": ("Only {remaining} tokens are left, {requested} were requested.", "仅剩 {remaining} 枚，请求了 {requested} 枚。"),
     "EditionOrderExpired": ("The signed order {nonce} expired at {expiry}; ask the issuer to sign a new one.",
                             "签名订单 {nonce} 已于 {expiry} 过期；请发行方重新签名。"),

@@ -10,9 +10,31 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, network_option
 from rich.console import Console
 
-from gaoling.bench import BenchContext, measure_gas, render_markdown, write_reports
+from gaoling.bench import BenchContext, load_baseline, measure_gas, render_markdown, write_reports
 
 console = Console()
+
+
+def _service_throughput() -> dict:
+    """Deploys the platform (as `ape run deploy` does) into scratch folders, then runs gaoling.bench.service."""
+    import os
+
+    from gaoling.bench import service as service_bench
+    from gaoling.deploy import deploy_platform
+
+    with tempfile.TemporaryDirectory(prefix="gaoling-bench-deploy-") as tmp:
+        previous = os.environ.get("GAOLING_IPFS_STORE")
+        os.environ["GAOLING_IPFS_STORE"] = str(Path(tmp) / "ipfs")
+        try:
+            outcome = deploy_platform(Path(project.path) / "metadata" / "platform.yaml", project=project,
+                                      provider=chain.provider, deployer=accounts.test_accounts[0],
+                                      out_dir=Path(tmp) / "deployments", export_verify=False)
+            return service_bench.measure_throughput(project, accounts.test_accounts, chain, outcome.manifest.path)
+        finally:
+            if previous is None:
+                os.environ.pop("GAOLING_IPFS_STORE", None)
+            else:
+                os.environ["GAOLING_IPFS_STORE"] = previous
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -44,12 +66,17 @@ def cli(skip_throughput: bool):
 
             throughput = {**(throughput or {}), **analytics_bench.measure_throughput(project, ctx.accounts, chain)}
 
+        # Platform service: check-in intake against a bare endpoint of the same stack, and end to end.
+        with console.status("benchmarking the platform service's check-in intake (SQLite, PostgreSQL)..."):
+            throughput = {**(throughput or {}), **_service_throughput()}
+
     from gaoling.bench import web as web_bench  # the page's bundle size: cheap, always measured
 
     throughput = {**(throughput or {}), **web_bench.measure()} or None
     context = (f"Measured by `make bench` on {platform.machine()} / Python {platform.python_version()}, "
                f"anvil chain id {chain.chain_id}. Gas is total transaction gas (receipt `gasUsed`).")
     root = Path(project.path)
-    write_reports(root, gas, throughput, context)
-    console.print(render_markdown(gas, throughput, context))
+    baseline = load_baseline(root)
+    write_reports(root, gas, throughput, context, baseline)
+    console.print(render_markdown(gas, throughput, context, baseline))
     console.print(f"[green]wrote[/] BENCHMARKS.md, benchmarks/gas.json" + (", benchmarks/throughput.json" if throughput else ""))

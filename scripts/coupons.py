@@ -101,7 +101,9 @@ def list_command(coupons_address, deployment):
               help="Seconds a signed request stays valid.")
 @click.option("--relay", "relay_file", type=click.File("r", encoding="utf-8"),
               help="Relay a signed request (JSON) from --account, which pays the gas.")
-def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, ttl, relay_file):
+@click.option("--max-points", type=click.IntRange(min=1), default=None,
+              help="With --sign-only: the most points the request may spend [default: today's price × amount].")
+def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, ttl, relay_file, max_points=None):
     """Exchange points for coupons: directly, or --sign-only / --relay for the gasless path."""
     coupons = _coupons(deployment, coupons_address)
     if relay_file is not None:
@@ -112,7 +114,11 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
         if coupons.nonceUsed(signed.member, signed.nonce):
             raise UserError(f"nonce {signed.nonce} of {signed.member} was already used: this request was relayed "
                             "or cancelled", "--relay", "nothing to do if it was relayed; otherwise sign a new one")
-        check_exchange(coupons, signed.member, signed.glaze_id, signed.amount, option="--relay")
+        cost = check_exchange(coupons, signed.member, signed.glaze_id, signed.amount, option="--relay")
+        if cost > signed.max_points:
+            raise UserError(f"the price rose: {signed.amount} × glaze {signed.glaze_id} now costs {cost} points, and "
+                            f"{signed.member} signed for at most {signed.max_points}", "--relay",
+                            "ask the member to sign again at today's price")
         receipt = relay_exchange(coupons, signed, account)
         journal.did(f"relayed {signed.amount} × glaze {signed.glaze_id} to {signed.member}")
         console.print(f"relayed: {signed.amount} × glaze {signed.glaze_id} to {full_address(signed.member)} "
@@ -122,7 +128,7 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
         raise UserError("give the glaze id to exchange for", "--glaze", f"choose one of: {glaze_choices(coupons)}")
     cost = check_exchange(coupons, account.address, glaze_id, amount)
     if sign_only:
-        click.echo(sign_exchange(account, coupons, glaze_id, amount, ttl=ttl).to_json())
+        click.echo(sign_exchange(account, coupons, glaze_id, amount, ttl=ttl, max_points=max_points).to_json())
         return
     receipt = coupons.exchange(glaze_id, amount, sender=account)
     console.print(f"exchanged {cost} points for {amount} × glaze {glaze_id} ({receipt.gas_used:,} gas)")

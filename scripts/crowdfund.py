@@ -9,9 +9,10 @@
     ape run crowdfund status   --campaign-id 1
 
 The crowdfund's address comes from --crowdfund, else $GAOLING_CROWDFUND, else the deployment
-manifest (`deployments/<chainId>.json`, or --deployment DIR). Every command takes Ape's --network;
+manifest (`deployments/<chainId>.json`, or --deployment PATH). Every command takes Ape's --network;
 those that send a transaction take --account (any Ape account: keyfile, Ledger, Safe...). Inputs
-are checked against the chain before anything is sent, and a revert is shown by its error name.
+are checked against the chain before anything is sent (errors name the option and exit 2), and a
+revert is decoded by its error name and arguments (gaoling.cli / gaoling.reverts, exit 1).
 """
 
 from __future__ import annotations
@@ -21,60 +22,32 @@ from typing import Any
 
 import click
 from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option, network_option
-from ape.exceptions import ApeException, ContractLogicError
+from ape.cli import account_option, network_option
 from rich.console import Console
 from rich.table import Table
 
+from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
 from gaoling.crowdfund import chain as cf
 
 console = Console()
 
-crowdfund_option = click.option("--crowdfund", "address", envvar="GAOLING_CROWDFUND", default=None,
-                                help="GaolingCrowdfund address [env GAOLING_CROWDFUND; default: the manifest].")
-deployment_option = click.option("--deployment", default="deployments", show_default=True,
-                                 type=click.Path(file_okay=False, path_type=Path),
-                                 help="Folder of deployment manifests (<chainId>.json) to find the crowdfund in.")
+crowdfund_option = contract_option("crowdfund", "address")
 campaign_id_option = click.option("--campaign-id", type=click.IntRange(min=1), required=True,
                                   help="The campaign's id (printed by `create`).")
 to_option = click.option("--to", default=None, help="Send the ETH to this address instead of the account.")
 
 
-def _crowdfund(address: str | None, deployment: Path) -> Any:
-    if address is None:
-        from gaoling.deploy.manifest import Manifest
-
-        path = deployment / f"{chain.chain_id}.json"
-        if not path.is_file():
-            raise click.UsageError(f"no --crowdfund given and no manifest {path}; pass --crowdfund 0x.. or "
-                                   "--deployment DIR")
-        address = Manifest.load(deployment, chain.chain_id).contracts.get("crowdfund")
-        if address is None:
-            raise click.UsageError(f"the manifest {path} has no crowdfund; add a `crowdfund:` section to "
-                                   "platform.yaml and run `ape run deploy`, or pass --crowdfund")
-    try:
-        address = cf._address(address)
-    except ValueError:
-        raise click.BadParameter(f"{address!r} is not an address", param_hint="--crowdfund") from None
-    if not chain.provider.get_code(address):
-        raise click.BadParameter(f"no contract at {address} on this network", param_hint="--crowdfund")
-    return project.GaolingCrowdfund.at(address)
+def _crowdfund(address: str | None, deployment: Path | None) -> Any:
+    return Deployment(deployment).open("crowdfund", address)
 
 
 def _run(action, *args):
-    """Runs a domain function; input errors name their option, reverts show their error name."""
+    """Runs a domain function; an input error names its option. Reverts are decoded by gaoling.cli
+    (every platform ABI, English and Chinese)."""
     try:
         return action(*args)
     except cf.CrowdfundInputError as exc:
-        raise click.BadParameter(exc.message, param_hint=f"--{exc.argument.replace('_', '-')}") from None
-    except ContractLogicError as exc:
-        inputs = getattr(exc, "inputs", None) or {}
-        detail = ", ".join(f"{k}={v}" for k, v in inputs.items())
-        name = type(exc).__name__ if type(exc) is not ContractLogicError else (exc.message or "reverted")
-        raise click.ClickException(f"the transaction reverted: {name}({detail})" if inputs else
-                                   f"the transaction reverted: {name}") from None
-    except ApeException as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(exc.message, f"--{exc.argument.replace('_', '-')}") from None
 
 
 def _table(title: str, rows: list[tuple[str, str]]) -> Table:
@@ -86,12 +59,12 @@ def _table(title: str, rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-@click.group()
+@group(help="Open, pledge to, end and settle all-or-nothing crowdfunded drops (docs/crowdfund.md).")
 def cli():
-    """Open, pledge to, end and settle all-or-nothing crowdfunded drops."""
+    pass
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @crowdfund_option
@@ -99,7 +72,7 @@ def cli():
 @click.option("--config", "config_path", default="metadata/platform.yaml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="platform.yaml with the `crowdfund:` section.")
 @click.option("--campaign", "name", required=True, help="Name of a campaign under `crowdfund.campaigns`.")
-@click.option("--edition", default=None, help="Edition address [default: the campaign's collection in the manifest].")
+@click.option("--edition", default=None, help="Edition address or slug [default: the campaign's collection in the manifest].")
 def create(account, address, deployment, config_path, name, edition):
     """Open a campaign from platform.yaml (needs the crowdfund's ISSUER_ROLE)."""
     from gaoling.deploy.config import PlatformConfigError, load_platform_config
@@ -107,31 +80,25 @@ def create(account, address, deployment, config_path, name, edition):
     try:
         platform = load_platform_config(config_path)
     except PlatformConfigError as exc:
-        raise click.ClickException(f"the config has problems:\n{exc}") from None
+        raise UserError(f"the config has problems:\n{exc}", "--config", "fix the fields named above") from None
     if platform.config.crowdfund is None:
-        raise click.BadParameter(f"{config_path} has no `crowdfund:` section", param_hint="--config")
+        raise UserError(f"{config_path} has no `crowdfund:` section", "--config", "see docs/crowdfund.md")
     try:
         campaign = platform.config.crowdfund.campaign(name)
     except KeyError as exc:
-        raise click.BadParameter(str(exc.args[0]), param_hint="--campaign") from None
-    crowdfund = _crowdfund(address, deployment)
-    if edition is None:
-        from gaoling.deploy.manifest import Manifest
-
-        edition = Manifest.load(deployment, chain.chain_id).contracts.get(f"edition:{campaign.collection}") \
-            if (deployment / f"{chain.chain_id}.json").is_file() else None
-        if edition is None:
-            raise click.BadParameter(f"no edition {campaign.collection} in the manifest; pass --edition 0x..",
-                                     param_hint="--edition")
-    edition_contract = project.GaolingEdition.at(cf._address(edition))
+        raise UserError(str(exc.args[0]), "--campaign") from None
+    d = Deployment(deployment)
+    crowdfund = d.open("crowdfund", address)
+    edition_contract = d.open("edition", edition or campaign.collection)
     now = int(chain.pending_timestamp)
     spec = campaign.spec(edition_contract.address, now)
     campaign_id = _run(cf.create, crowdfund, edition_contract, spec, account, now)
+    journal.did(f"campaign #{campaign_id} created")
     console.print(f"[green]Campaign #{campaign_id}[/] {name} is open: goal {cf.format_wei(spec.goal)}, "
                   f"{len(spec.tiers)} tiers, deadline {cf.format_time(spec.deadline)}.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @crowdfund_option
@@ -148,7 +115,7 @@ def pledge(account, address, deployment, campaign_id, tier, quantity):
                   f"Campaign: {state.progress_bar()}, {cf.format_left(state.seconds_left)} left.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @crowdfund_option
@@ -162,7 +129,7 @@ def withdraw(account, address, deployment, campaign_id, to):
     console.print(f"[green]Withdrew[/] {cf.format_wei(amount)} to {to or account.address}.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @crowdfund_option
@@ -176,7 +143,7 @@ def finalize(account, address, deployment, campaign_id):
     console.print(f"[green]Campaign #{campaign_id} {outcome.name.lower()}[/]: {what}.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @crowdfund_option
@@ -189,7 +156,7 @@ def claim(account, address, deployment, campaign_id):
     console.print(f"[green]Claimed[/] {quantity} piece(s): tokens #{first}..#{first + quantity - 1}.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
 @crowdfund_option
@@ -203,7 +170,7 @@ def refund(account, address, deployment, campaign_id, to):
     console.print(f"[green]Refunded[/] {cf.format_wei(amount)} to {to or account.address}.")
 
 
-@cli.command(cls=ConnectedProviderCommand)
+@cli.command(cls=ChainCommand)
 @network_option()
 @crowdfund_option
 @deployment_option

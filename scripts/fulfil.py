@@ -181,7 +181,8 @@ def report(address: str | None, deployment: Path | None, from_block: int) -> Non
 @deployment_option
 @click.argument("token_id", type=click.IntRange(min=1))
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
-              help="The encrypted shipping store (key from GAOLING_SHIPPING_KEY).")
+              help="The encrypted shipping store: the platform database (GAOLING_DATABASE_URL, else this SQLite "
+                   "file); key from GAOLING_SHIPPING_KEY.")
 def label(account: Any, address: str | None, deployment: Path | None, token_id: int, store: Path) -> None:
     v = _vouchers(deployment, address)
     view = vchain.read(v, token_id)
@@ -196,14 +197,19 @@ def label(account: Any, address: str | None, deployment: Path | None, token_id: 
     if signature is None or Account.recover_message(encode_defunct(text=challenge),
                                                     signature=bytes(signature.encode_rsv())) != account.address:
         raise UserError(f"{account.address} did not sign the label request", "--account")
-    if not Path(store).exists():
-        raise UserError(f"{store} does not exist", "--store", "give the shipping store the redemptions were saved in")
-    details, salt, _ = ShippingStore(store).load(token_id)
+    shipping = ShippingStore(store)
+    shipping.sync(v, token_id)  # a redeem mined after its CLI or service run stopped is confirmed here
+    try:
+        details, salt, _ = shipping.confirmed(token_id)
+    except ValueError as exc:
+        raise UserError(str(exc).removeprefix("voucher_id: "), "TOKEN_ID",
+                        "check --store (or GAOLING_DATABASE_URL): it must be the store the redemption was saved in") from None
     if not prove(details, salt, view.shipping_commitment):
         raise UserError(f"the stored details of voucher {token_id} do not open its on-chain commitment", "--store",
                         "the store holds another submission; do not ship, contact the holder")
-    table = Table(title=f"shipping label · voucher {token_id} · {view.status.label} · matches the on-chain commitment",
-                  show_header=False)
+    console.print(f"shipping label of voucher {token_id} ({view.status.label}); the details match the on-chain "
+                  "commitment", soft_wrap=True)
+    table = Table(show_header=False)
     table.add_column(style="bold")
     table.add_column()
     for name in ("name", "phone", "address", "city", "postcode", "country"):

@@ -119,6 +119,10 @@ def relay(account, address, deployment, order_file):
         raise UserError(f"its signer {signed.signer} no longer holds ORDER_SIGNER_ROLE on {edition.address}",
                         "--order", "ask the issuer to sign a new order with a current order signer")
     remaining = int(edition.cap()) - int(edition.totalMinted())
+    if signed.order.quantity > int(edition.maxMintQuantity()):
+        raise UserError(f"the order is for {signed.order.quantity} tokens, the edition mints at most "
+                        f"{edition.maxMintQuantity()} per transaction", "--order",
+                        "ask the issuer for orders of at most that many")
     if signed.order.quantity > remaining:
         raise UserError(f"the order is for {signed.order.quantity} tokens, only {remaining} are left", "--order",
                         "the buyer must be refunded or given a smaller order")

@@ -45,6 +45,8 @@ _ABI: list[dict[str, Any]] = [
      "outputs": [{"name": "", "type": "uint256"}]},
     {"type": "function", "name": "totalMinted", "stateMutability": "view", "inputs": [],
      "outputs": [{"name": "", "type": "uint256"}]},
+    {"type": "function", "name": "maxMintQuantity", "stateMutability": "view", "inputs": [],
+     "outputs": [{"name": "", "type": "uint256"}]},
     {"type": "function", "name": "paused", "stateMutability": "view", "inputs": [],
      "outputs": [{"name": "", "type": "bool"}]},
 ]

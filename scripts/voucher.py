@@ -8,9 +8,10 @@
     ape run voucher withdraw-revenue --account anyone
 
 Addresses come from deployments/<chainId>.json (or --deployment PATH); --vouchers overrides.
-Every command checks what the contract would check before it sends anything. `redeem` encrypts
-the shipping details into the local store (key from GAOLING_SHIPPING_KEY) only once the chain has
-confirmed the redemption, and sends only their salted commitment.
+Every command checks what the contract would check before it sends anything. `redeem` records the
+encrypted shipping details (key from GAOLING_SHIPPING_KEY) as a pending submission, sends only
+their salted commitment, and confirms the submission once the chain has the redemption; a redeem
+the chain refuses leaves it pending, as history.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def buy(account: Any, vouchers_address: str | None, deployment: Path | None, col
 @click.option("--details", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="JSON with name, phone, address, city, postcode, country.")
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
-              help="The encrypted shipping store.")
+              help="The encrypted shipping store: the platform database (GAOLING_DATABASE_URL, else this SQLite "
+                   "file), shared with the service.")
 def redeem(account: Any, vouchers_address: str | None, deployment: Path | None, token_id: int, glaze: int,
            details: Path, store: Path) -> None:
     v = _vouchers(deployment, vouchers_address)

@@ -119,14 +119,16 @@ class Rpc:
     def head(self) -> int:
         return int(self.call("eth_blockNumber", []), 16)
 
-    def headers(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:
+    def headers(self, numbers: Iterable[int], chunk: int = 100) -> dict[int, dict[str, Any]]:
+        """Block headers by number, in JSON-RPC batches of `chunk` (providers cap batch sizes)."""
         numbers = sorted(set(numbers))
-        results = self.batch([("eth_getBlockByNumber", [hex(n), False]) for n in numbers])
         out = {}
-        for n, block in zip(numbers, results):
-            if block is None:
-                raise _Missing(n)
-            out[n] = block
+        for i in range(0, len(numbers), chunk):
+            part = numbers[i:i + chunk]
+            for n, block in zip(part, self.batch([("eth_getBlockByNumber", [hex(n), False]) for n in part])):
+                if block is None:
+                    raise _Missing(n)
+                out[n] = block
         return out
 
 
@@ -288,7 +290,7 @@ class Indexer:
         while True:
             try:
                 logs = self.rpc.call("eth_getLogs", [{"address": group, "fromBlock": hex(frm), "toBlock": hex(to)}])
-                headers = self.rpc.headers({to} | {int(l["blockNumber"], 16) for l in logs})
+                headers = self._headers(logs, to)
             except _Refused as exc:
                 if to > frm:
                     to = frm + (to - frm) // 2
@@ -330,6 +332,22 @@ class Indexer:
         if self.range < self.max_range and to - frm + 1 >= self.range:
             self.range = min(self.max_range, self.range * 2)
         return count, to
+
+    def _headers(self, logs: list[dict[str, Any]], to: int) -> dict[int, dict[str, Any]]:
+        """Hash and timestamp of `to` and of every block with logs. Nodes that put `blockTimestamp` in
+        logs (recent geth, reth, anvil) spare a header request per block: then only `to` and the newest
+        block with logs are fetched, which is enough to see a reorg since getLogs (a replaced block
+        replaces every later one, so the newest log block's hash changes with it)."""
+        known: dict[int, dict[str, Any]] = {}
+        missing: set[int] = {to} | ({max(int(e["blockNumber"], 16) for e in logs)} if logs else set())
+        for entry in logs:
+            n = int(entry["blockNumber"], 16)
+            if entry.get("blockTimestamp"):
+                known.setdefault(n, {"hash": entry["blockHash"], "timestamp": entry["blockTimestamp"]})
+            else:
+                missing.add(n)
+        fetched = self.rpc.headers(missing)
+        return {**known, **fetched}
 
     def decode(self, logs: list[dict[str, Any]], headers: dict[int, dict[str, Any]]
                ) -> tuple[dict[sa.Table, list[dict[str, Any]]], int]:

@@ -363,6 +363,7 @@ def holders_report(engine: Engine, now: datetime | None = None) -> Report:
     holding_days: list[float] = []
     daily: dict[str, dict[str, int]] = defaultdict(dict)
     counts: dict[str, Counter] = defaultdict(Counter)
+    unique: Counter = Counter()  # holders with a positive count, per collection
     for t in transfers:
         key = (t.contract, t.token_id)
         label = collections[t.contract]
@@ -371,12 +372,14 @@ def holders_report(engine: Engine, now: datetime | None = None) -> Report:
             moves[key] += 1
         if t.from_addr != ZERO:
             counts[label][t.from_addr] -= 1
+            unique[label] -= counts[label][t.from_addr] == 0
         if t.to_addr != ZERO:
             counts[label][t.to_addr] += 1
+            unique[label] += counts[label][t.to_addr] == 1
             owner[key], since[key] = t.to_addr, t.block_time
         else:
             owner.pop(key, None)
-        daily[_day(t.cst_day)][label] = sum(1 for v in counts[label].values() if v > 0)
+        daily[_day(t.cst_day)][label] = unique[label]
     for key, t in since.items():
         if key in owner:
             holding_days.append((_aware(now) - _aware(t)).total_seconds() / 86_400)

@@ -18,6 +18,27 @@ from typing import Any, Callable
 
 GAS_MODULES = ("edition", "auction", "fan", "quiz", "voucher", "crowdfund")
 
+# Gas measured by this same bench code on the commit before the security review's fixes (issue 17),
+# kept so that every later run shows the gas effect of each fix side by side.
+SECURITY_BASELINE = "benchmarks/gas-before-security-review.json"
+# What each security fix costs or saves, by the key that shows it.
+SECURITY_EFFECTS = [
+    ("auction.create", "F-03/F-04 fee recipient and royalty snapshots at listing, stray-token escrow index"),
+    ("auction.first_bid", "paused clock: read only when a bid comes after the stored end (not here)"),
+    ("auction.outbid", "same"),
+    ("auction.settle", "F-04: no royalty lookup at settlement (paid from the snapshot); pause window read"),
+    ("auction.settle_with_points", "F-01: registered / self-purchase / minimum-price checks, daily cap"),
+    ("points.record_purchase", "F-01: purchase-point daily cap (one more slot read, same member slot)"),
+    ("coupons.exchange_signed", "F-06: maxPoints in the signed message; nonce event"),
+    ("edition.public_mint_1", "F-07: quantity bound, read from the sale-control slot already loaded"),
+    ("edition.transfer_last_of_10", "F-08: transferFrom rejects ETH"),
+    ("edition.transfer_holding_period", "F-08, policy check for the every-transfer policy"),
+    ("edition.worst_first_transfer", "F-07: batch bounded at 20 (before: unbounded, 938,868 gas at 400)"),
+    ("split.release", "F-05: release shares its effects with releaseTo"),
+    ("voucher.redeem", "F-02: the certificate is checked at redeem"),
+    ("voucher.buy", "F-10: refundAfter packed with existing fields (no new slot)"),
+]
+
 
 @dataclass
 class BenchContext:
@@ -65,6 +86,13 @@ TARGETS = [
                lambda g: g["crowdfund.claim_1"] - g["edition.public_mint_1"], None, 25_000),
 ]
 
+# Transfer gas of the existing policies stays within 10% of the figure before the security review.
+BASELINE_TARGETS = [
+    ("transfer, policy free, vs before the security review (≤ 1.10×)", "edition.transfer_last_of_10", 1.10),
+    ("transfer, policy holding-period, vs before the security review (≤ 1.10×)",
+     "edition.transfer_holding_period", 1.10),
+]
+
 
 def measure_gas(ctx: BenchContext, on_module: Callable[[str], None] | None = None) -> tuple[dict[str, int], list[str]]:
     """Runs every gas module present. Returns the figures and the names of modules not present."""
@@ -85,7 +113,27 @@ def measure_gas(ctx: BenchContext, on_module: Callable[[str], None] | None = Non
     return gas, missing
 
 
-def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, context: str) -> str:
+def load_baseline(root: Path) -> dict[str, int] | None:
+    """The gas figures before the security review's fixes, if the file is there."""
+    path = root / SECURITY_BASELINE
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _security_section(gas: dict[str, int], baseline: dict[str, int]) -> list[str]:
+    lines = ["", "## Security review (issue 17): gas effect of each fix", "",
+             f"`before` is this bench run on the commit before the fixes (`{SECURITY_BASELINE}`).", "",
+             "| key | before | after | change | what changed |", "|---|---:|---:|---:|---|"]
+    for key, why in SECURITY_EFFECTS:
+        if key not in gas:
+            continue
+        before = baseline.get(key)
+        change = "" if before is None else f"{gas[key] - before:+,} ({(gas[key] - before) / before:+.1%})"
+        lines.append(f"| `{key}` | {'' if before is None else f'{before:,}'} | {gas[key]:,} | {change} | {why} |")
+    return lines
+
+
+def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, context: str,
+                    baseline: dict[str, int] | None = None) -> str:
     lines = ["# Benchmarks", "", context, "", "## Targets", "",
              "| target | ours | peer | ratio | met |", "|---|---:|---:|---:|:---:|"]
     for target in TARGETS:
@@ -97,6 +145,11 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
             f"| {target.title} | {ours:,.0f} | {'' if peer is None else f'{peer:,.0f}'} | "
             f"{'' if ratio is None else f'{ratio:.3f}'} | {'yes' if ok else '**no**'} |"
         )
+    for title, key, limit in BASELINE_TARGETS if baseline else []:
+        if key in gas and key in baseline:
+            ratio = gas[key] / baseline[key]
+            lines.append(f"| {title} | {gas[key]:,} | {baseline[key]:,} | {ratio:.3f} | "
+                         f"{'yes' if ratio <= limit else '**no**'} |")
     if throughput and "ipfs.speedup" in throughput:
         same_root = throughput.get("root_cid_ours") == throughput.get("root_cid_ipfs_car")
         ok = throughput["ipfs.speedup"] >= 1.0 and same_root
@@ -122,6 +175,8 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
         hook_repeat = gas["edition.public_mint_1_with_points_repeat"] - gas["edition.public_mint_1_repeat"]
         lines += ["", f"The points hook on a sale costs {hook_first:,} gas on a buyer's first purchase (a new member "
                   f"record) and {hook_repeat:,} on later ones."]
+    if baseline:
+        lines += _security_section(gas, baseline)
     lines += ["", "## Gas (total transaction gas on anvil)", "", "| key | gas |", "|---|---:|"]
     lines += [f"| `{key}` | {value:,} |" for key, value in sorted(gas.items())]
     if throughput:
@@ -131,10 +186,11 @@ def render_markdown(gas: dict[str, int], throughput: dict[str, Any] | None, cont
     return "\n".join(lines) + "\n"
 
 
-def write_reports(root: Path, gas: dict[str, int], throughput: dict[str, Any] | None, context: str) -> None:
+def write_reports(root: Path, gas: dict[str, int], throughput: dict[str, Any] | None, context: str,
+                  baseline: dict[str, int] | None = None) -> None:
     bench_dir = root / "benchmarks"
     bench_dir.mkdir(exist_ok=True)
     (bench_dir / "gas.json").write_text(json.dumps(gas, indent=2, sort_keys=True) + "\n")
     if throughput:
         (bench_dir / "throughput.json").write_text(json.dumps(throughput, indent=2, sort_keys=True) + "\n")
-    (root / "BENCHMARKS.md").write_text(render_markdown(gas, throughput, context))
+    (root / "BENCHMARKS.md").write_text(render_markdown(gas, throughput, context, baseline))

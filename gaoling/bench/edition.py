@@ -65,4 +65,55 @@ def measure(ctx: Any) -> dict[str, int]:
     # The same sale under a holding period: tokens are born locked and say so (ERC-5192 Locked events).
     held = _edition(ctx, policy=1, holding=180 * DAY)
     gas["edition.public_mint_10_holding_period"] = held.mintPublic(10, value=10 * PRICE, sender=other).gas_used
+
+    gas.update(_transfer_policies(ctx))
+    gas.update(_worst_first_transfer(ctx))
+    gas.update(_release(ctx))
+    return gas
+
+
+def _wait(ctx: Any, seconds: int) -> None:
+    ctx.chain.pending_timestamp = ctx.chain.pending_timestamp + seconds
+    ctx.chain.mine()
+
+
+def _transfer_policies(ctx: Any) -> dict[str, int]:
+    """The transfer of the last token of a batch of 10 (a first transfer, as `edition.transfer_last_of_10`)
+    under each transfer policy, after the holding period where there is one. The every-transfer
+    policy (3) exists only from the security review on; on older code its key is absent."""
+    seller, buyer = ctx.accounts[7], ctx.accounts[8]
+    gas: dict[str, int] = {}
+    for key, policy, holding in (("edition.transfer_holding_period", 1, 30 * DAY),
+                                 ("edition.transfer_holding_every_transfer", 3, 30 * DAY)):
+        try:
+            edition = _edition(ctx, policy=policy, holding=holding)
+        except Exception:  # noqa: BLE001 - the policy does not exist in this build
+            continue
+        edition.mintPublic(10, value=10 * PRICE, sender=seller)
+        _wait(ctx, holding)
+        gas[key] = edition.transferFrom(seller, buyer, edition.totalMinted(), sender=seller).gas_used
+    return gas
+
+
+def _worst_first_transfer(ctx: Any) -> dict[str, int]:
+    """F-07: the first transfer of the deepest token of the largest batch one call may mint (the
+    default bound, 20; builds before the bound measure a batch of 20 too)."""
+    seller, buyer = ctx.accounts[7], ctx.accounts[8]
+    edition = _edition(ctx)
+    quantity = int(edition.maxMintQuantity()) if hasattr(edition, "maxMintQuantity") else 20
+    edition.mintPublic(quantity, value=quantity * PRICE, sender=seller)
+    last = edition.totalMinted()
+    return {"edition.worst_first_transfer": edition.transferFrom(seller, buyer, last, sender=seller).gas_used,
+            "edition.max_mint_quantity": quantity}
+
+
+def _release(ctx: Any) -> dict[str, int]:
+    """Revenue release of the issuer's share after a sale (F-05 moved it into a shared helper)."""
+    edition = _edition(ctx)
+    edition.mintPublic(1, value=PRICE, sender=ctx.accounts[7])
+    issuer = ctx.accounts[4]
+    gas = {"split.release": edition.release(issuer, sender=issuer).gas_used}
+    if hasattr(edition, "releaseTo"):
+        edition.mintPublic(1, value=PRICE, sender=ctx.accounts[7])
+        gas["split.release_to"] = edition.releaseTo(issuer, ctx.accounts[8], sender=issuer).gas_used
     return gas

@@ -189,13 +189,17 @@ class SignedOrder:
 
 
 def check_honourable(edition: Any, quantity: int) -> int:
-    """Refuses an order the edition could not mint now: more than is left of the cap, or a paused
-    sale. Returns what is left. Other signed orders not yet relayed also draw on what is left, so
-    sign the quantity that was paid for, and relay orders promptly."""
+    """Refuses an order the edition could not mint now: more than is left of the cap, more than
+    one transaction may mint, or a paused sale. Returns what is left. Other signed orders not yet
+    relayed also draw on what is left, so sign the quantity that was paid for, and relay promptly."""
     remaining = int(edition.cap()) - int(edition.totalMinted())
     if quantity > remaining:
         raise MintOrderError(f"quantity: {quantity} tokens asked for, but only {remaining} are left of the cap of "
                              f"{int(edition.cap()):,}; sign an order for at most {remaining}, and refund the rest")
+    per_mint = int(edition.maxMintQuantity())
+    if quantity > per_mint:
+        raise MintOrderError(f"quantity: {quantity} tokens in one order, but the edition mints at most {per_mint} "
+                             f"per transaction; sign several orders of at most {per_mint}")
     if edition.paused():
         raise MintOrderError("the edition is paused, so the order could not be minted now; unpause it first")
     return remaining

@@ -51,6 +51,9 @@ def plan_mint(edition: Any, buyer: str, quantity: int, now: int,
     if edition.paused():
         raise SaleError("the sale is paused; wait for the issuer to unpause it")
     remaining = edition.cap() - edition.totalMinted()
+    per_mint = int(edition.maxMintQuantity()) if hasattr(edition, "maxMintQuantity") else quantity
+    if quantity > per_mint:
+        raise SaleError(f"quantity: at most {per_mint} tokens per mint; mint {quantity} in several transactions")
     if quantity > remaining:
         raise SaleError(f"quantity: only {remaining} tokens are left of the cap of {edition.cap()}")
     bought_allowlist, bought_public = edition.purchasedBy(buyer)

@@ -10,12 +10,12 @@ reason we could have said. The contract enforces all of it again; these checks a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, timedelta
 from enum import IntEnum
 from typing import Any
 
 from eth_utils import keccak, to_checksum_address
 
+from gaoling import display
 from gaoling.inputs import ZERO_ADDRESS
 
 BPS = 10_000
@@ -23,7 +23,6 @@ MAX_TIERS = 8
 MAX_TIER_CAP = 2**16 - 1
 MAX_DURATION = 90 * 86_400
 UINT96_MAX = 2**96 - 1
-CST = timezone(timedelta(hours=8), "CST")
 MINTER_ROLE = keccak(text="MINTER_ROLE")
 GRANTER_ROLE = keccak(text="GRANTER_ROLE")
 PURCHASE_RECORDER_ROLE = keccak(text="PURCHASE_RECORDER_ROLE")
@@ -116,32 +115,18 @@ class CampaignSpec:
 
 
 def format_wei(value: int) -> str:
-    """Exact ether, e.g. `0.05 ETH`."""
-    from decimal import Decimal
-
-    text = format((Decimal(value) / Decimal(10**18)).normalize(), "f")
-    return f"{text} ETH"
+    """Exact ether, e.g. `0.05 ether` (gaoling.display)."""
+    return display.ether(value)
 
 
 def format_time(timestamp: int) -> str:
     """A unix time in China Standard Time and UTC, e.g. `2026-12-09 20:00:00 CST (12:00:00 UTC)`."""
-    cst = datetime.fromtimestamp(int(timestamp), CST)
-    utc = datetime.fromtimestamp(int(timestamp), timezone.utc)
-    same_day = cst.date() == utc.date()
-    return f"{cst:%Y-%m-%d %H:%M:%S} CST ({utc:%H:%M:%S} UTC{'' if same_day else f' {utc:%Y-%m-%d}'})"
+    return display.when(timestamp)
 
 
 def format_left(seconds: int) -> str:
-    """`3d 4h 5m 6s` style, or `ended` for zero or less."""
-    if seconds <= 0:
-        return "ended"
-    days, rest = divmod(int(seconds), 86_400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{days}d"] if days else []
-    parts += [f"{hours}h"] if hours or days else []
-    parts += [f"{minutes}m", f"{secs}s"]
-    return " ".join(parts)
+    """`6 days 23 hours` style, or `ended` for zero or less."""
+    return "ended" if seconds <= 0 else display.duration(seconds)
 
 
 def _address(value: Any) -> str:

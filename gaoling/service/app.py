@@ -76,10 +76,12 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.http_handler)
     app.add_middleware(BodyLimit, limit=svc.config.max_body_bytes)
 
-    from gaoling.service.api import catalogue, health, ipfs, relay
+    from gaoling.service.api import catalogue, health, ipfs, quiz, relay, shipping
 
     app.include_router(catalogue.router, prefix=API)
     app.include_router(relay.router, prefix=API)
+    app.include_router(quiz.router, prefix=API)
+    app.include_router(shipping.router, prefix=API)
     app.include_router(ipfs.router)
     app.include_router(health.router)
     if include_web:

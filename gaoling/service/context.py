@@ -42,6 +42,7 @@ class ServiceContext:
     ipfs_store: Any = None
     published: set[str] = field(default_factory=set)
     grader: Any = None
+    shipping: Any = None         # gaoling.voucher.shipping.ShippingStore, opened on first use
     metrics: Metrics = field(default_factory=Metrics)
     address_limit: RateLimiter | None = None
     ip_limit: RateLimiter | None = None

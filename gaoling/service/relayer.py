@@ -185,7 +185,7 @@ class Relayer:
             return [day, entries]
         if kind == "exchange":
             p = payloads[0]
-            return [(p["member"], p["glazeId"], p["amount"], p["nonce"], p["deadline"]),
+            return [(p["member"], p["glazeId"], p["amount"], p["maxPoints"], p["nonce"], p["deadline"]),
                     bytes.fromhex(p["signature"][2:])]
         if kind == "certificate":
             q = payloads[0]["quizPass"]

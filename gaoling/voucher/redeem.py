@@ -1,14 +1,15 @@
-"""A holder's redemption, written off chain only once the chain has it, and resumable.
+"""A holder's redemption: the shipping details become the voucher's only once the chain has them.
 
-`redeem_voucher` checks everything the contract checks (holder, status, glaze, coupon), sends
-`redeem` with a commitment to the shipping details, and stores the encrypted details only after
-the transaction is confirmed. A redeem that reverts therefore writes nothing: the store never
-holds details the chain does not commit to.
+`redeem_voucher` checks everything the contract checks (holder, status, glaze, coupon), records
+the encrypted details as a *pending* submission in the shared store (gaoling.voucher.shipping),
+sends `redeem` with their commitment, and confirms the submission once the transaction is mined.
+A redeem that reverts leaves its submission pending - history, never the voucher's details - and
+an earlier confirmed submission is never overwritten.
 
 The salt is derived from the studio's shipping key, the chain, the contract, the voucher and the
-details (HMAC-SHA256), so it is as secret as the key but reproducible: if the process dies after
-the transaction is mined and before the store is written, running the same redeem again finds the
-chain already holding exactly this commitment and only writes the store.
+details (HMAC-SHA256), so it is as secret as the key but reproducible: running the same redeem
+again after an interruption records the same submission (a no-op) and, if the chain already holds
+its commitment, only confirms it.
 """
 
 from __future__ import annotations
@@ -62,12 +63,14 @@ def redeem_voucher(vouchers: Any, coupons: Any, store: ShippingStore, holder: An
     commitment = commit(model, salt)
     view = vchain.read(vouchers, token_id)
     if view.status is Status.REQUESTED and view.shipping_commitment == commitment:
-        store.save(token_id, model, salt)  # the chain has it; an earlier run stopped before the store
+        store.save(token_id, model, salt)  # the chain has it; an earlier run stopped before confirming
+        store.confirm(token_id, commitment)
         return RedeemOutcome(token_id, commitment, True, None)
     if view.status is Status.REQUESTED:
         raise VoucherInputError(f"token_id: voucher {token_id} was redeemed with other shipping details; "
                                 "they cannot change on chain now, contact the studio")
     check_redeem(vouchers, coupons, holder.address, token_id, glaze_id)
+    store.save(token_id, model, salt)  # pending: kept even if this process dies once the tx is sent
     receipt = vouchers.redeem(token_id, glaze_id, commitment, sender=holder)
-    store.save(token_id, model, salt)  # only now: the chain holds this commitment
+    store.confirm(token_id, commitment)  # only now is it the voucher's shipping details
     return RedeemOutcome(token_id, commitment, False, str(receipt.txn_hash))

@@ -79,3 +79,31 @@ def test_dashboard_router_requires_the_services_admin_check(sample, make_indexer
     assert int(sales["totals"]["revenue_wei"]) >= edition.totalReceived()
     missing = client.get("/api/analytics/reports/nope", headers=ok)
     assert missing.status_code == 404 and "one of sales" in missing.json()["detail"]
+
+
+def test_background_follow_keeps_up_with_new_blocks(sample, make_indexer, engine, accounts):
+    """What the service runs: `start_background_sync` follows the chain until told to stop."""
+    import time
+
+    import sqlalchemy as sa
+
+    from gaoling.analytics import schema
+    from gaoling.analytics.service import start_background_sync
+
+    thread, stop = start_background_sync(make_indexer(), poll_s=0.2)
+    try:
+        celadon = sample.contracts["edition:celadon"]
+        celadon.mintPublic(2, value=2 * celadon.phase(1).price, sender=accounts[5])
+        deadline = time.monotonic() + 60
+        query = sa.select(sa.func.count()).select_from(schema.sales).where(schema.sales.c.buyer == accounts[5].address)
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                if conn.execute(query).scalar():
+                    break
+            time.sleep(0.2)
+        with engine.connect() as conn:
+            assert conn.execute(query).scalar() == 1
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()

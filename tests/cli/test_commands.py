@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from gaoling.collection.orders import ORDER_SIGNER_ROLE, sign_mint_order
 from gaoling.fan import sign_exchange
 from gaoling.signing import Domain
@@ -19,7 +21,8 @@ def test_bad_inputs_named_in_the_issue_each_get_a_message_and_send_nothing(world
     alice, bob, carol, signer = accounts[1], accounts[2], accounts[3], accounts[7]
     edition = world.edition
     # 38 of 50 minted: 12 left
-    world.mint_source(alice, 38)
+    world.mint_source(alice, 20)
+    world.mint_source(alice, 18)
     edition.grantRole(ORDER_SIGNER_ROLE, signer.address, sender=world.admin)
     # carol owns a token but holds no certificate
     carol_token = 3
@@ -93,31 +96,46 @@ def _shipping_env(tmp_path):
     return details, {"GAOLING_SHIPPING_KEY": Fernet.generate_key().decode()}
 
 
-def test_a_redeem_the_chain_refuses_writes_nothing_then_a_rerun_succeeds(world, accounts, ape_run, tmp_path):
+def test_a_redeem_the_chain_refuses_stays_pending_history_is_kept_and_the_rerun_confirms(world, accounts, ape_run,
+                                                                                          tmp_path):
+    """Issue 12 §5: a reverted redeem had overwritten the shipping store. Now it stays a pending
+    submission; the corrected rerun's submission is confirmed by the chain; both are kept."""
     alice = accounts[1]
     token = world.collector(alice, glaze_id=4)
     vid = world.buy(alice, token)
     details, env = _shipping_env(tmp_path)
+    moved = tmp_path / "moved.json"
+    moved.write_text(json.dumps({**DETAILS, "address": "珠山路 8 号"}, ensure_ascii=False), encoding="utf-8")
     store = tmp_path / "shipping.sqlite3"
-    world.vouchers.pause(sender=world.admin)  # not checked before sending: the chain refuses
-    args = ("voucher", "redeem", "--account", ALICE, str(vid), "--glaze", "4", "--details", str(details),
-            "--store", str(store))
-    result = ape_run(*args, env=env)
-    assert_clean_error(result, 1, "EnforcedPause", "GaolingVouchers is paused", "已暂停")
     key = env["GAOLING_SHIPPING_KEY"].encode()
-    assert ShippingStore(store, key).voucher_ids() == []  # nothing recorded for a redeem that did not happen
-    world.vouchers.unpause(sender=world.admin)
-    result = ape_run(*args, env=env)
-    assert result.code == 0, result.text
-    stored, salt, commitment = ShippingStore(store, key).load(vid)
-    assert stored.name == DETAILS["name"]
-    assert bytes(world.vouchers.voucher(vid).shippingCommitment) == commitment
+    world.vouchers.pause(sender=world.admin)  # not checked before sending: the chain refuses
+    args = ("voucher", "redeem", "--account", ALICE, str(vid), "--glaze", "4", "--store", str(store))
+    result = ape_run(*args, "--details", str(details), env=env)
+    assert_clean_error(result, 1, "EnforcedPause", "GaolingVouchers is paused", "已暂停")
+    with pytest.raises(ValueError, match="no confirmed shipping details"):
+        ShippingStore(store, key).confirmed(vid)  # nothing claims a redeem that did not happen
+    assert [h["state"] for h in ShippingStore(store, key).history(vid)] == ["pending"]
 
-    # fulfilment: staff decrypt the label; anyone else is refused before anything is decrypted
-    label = ape_run("fulfil", "label", "--account", FULFIL, str(vid), "--store", str(store), env=env)
+    world.vouchers.unpause(sender=world.admin)
+    result = ape_run(*args, "--details", str(moved), env=env)
+    assert result.code == 0, result.text
+    shipping = ShippingStore(store, key)
+    stored, _, commitment = shipping.confirmed(vid)
+    assert stored.address == "珠山路 8 号"
+    assert bytes(world.vouchers.voucher(vid).shippingCommitment) == commitment
+    assert [h["state"] for h in shipping.history(vid)] == ["superseded", "confirmed"]  # history kept
+
+    # side by side: a later attempt with other details is refused before anything is recorded;
+    # staff decrypt the label; anyone else is refused before anything is decrypted
+    again, label, refused = ape_run.all([
+        (*args, "--details", str(details)),
+        ("fulfil", "label", "--account", FULFIL, str(vid), "--store", str(store)),
+        ("fulfil", "label", "--account", STRANGER, str(vid), "--store", str(store)),
+    ], env=env)
+    assert_clean_error(again, 2, "redeemed with other shipping details")
+    assert len(ShippingStore(store, key).history(vid)) == 2
     assert label.code == 0, label.text
-    assert "王小明" in label.out and "matches the on-chain commitment" in label.out
-    refused = ape_run("fulfil", "label", "--account", STRANGER, str(vid), "--store", str(store), env=env)
+    assert "珠山路 8 号" in label.out and "the details match the on-chain commitment" in label.out
     assert_clean_error(refused, 2, "--account", "does not hold FULFILMENT_ROLE on GaolingVouchers",
                        world.vouchers.address)
-    assert "王小明" not in refused.text
+    assert "珠山路" not in refused.text

@@ -104,3 +104,16 @@ def test_reservations_follow_the_campaigns(world, crowdfund, alice, bob):
     assert crowdfund.reservedPieces(edition) == 2
     crowdfund.claim(a, sender=alice)
     assert crowdfund.reservedPieces(edition) == 0
+
+
+def test_a_pledge_larger_than_the_editions_batch_bound_is_claimed_whole(world, crowdfund, alice, bob):
+    # The edition mints at most maxMintQuantity tokens per batch (security finding F-07); a pledger's
+    # order above it must still be claimable in one claim.
+    batch = int(world.edition.maxMintQuantity())
+    cid = world.create(tiers=(TierSpec(DIGITAL_PRICE, 100),), goal=DIGITAL_PRICE, wallet_limit=0)
+    world.pledge(cid, alice, 0, batch + 5)
+    world.end(cid)
+    crowdfund.finalize(cid, sender=bob)
+    receipt = crowdfund.claim(cid, sender=alice)
+    assert crowdfund.Claimed.from_receipt(receipt)[0].quantity == batch + 5
+    assert world.edition.balanceOf(alice.address) == batch + 5

@@ -86,6 +86,9 @@ class _FakeEdition:
     def paused(self) -> bool:
         return False
 
+    def maxMintQuantity(self) -> int:  # noqa: N802
+        return 20
+
 
 @pytest.fixture
 def sign_order(monkeypatch):

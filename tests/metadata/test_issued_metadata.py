@@ -195,3 +195,16 @@ def test_one_of_one_works_are_published_apart_from_the_edition(platform, resolve
     assert "Langyao red jar" in names
     edition_names = {p.name.en for p in load_catalogue(CATALOGUE).pieces}
     assert not names & edition_names  # a 1/1 is never also an edition token
+
+
+@pytest.mark.parametrize("component", ["coupons", "vouchers"])
+def test_new_contract_uri_setters_are_admin_only_and_emit_erc7572(platform, accounts, component):
+    import ape
+
+    contract = platform[1][component]
+    stranger = accounts[7]
+    with ape.reverts(contract.AccessControlUnauthorizedAccount):
+        contract.setContractURI("https://attacker.example/x.json", sender=stranger)
+    tx = contract.setContractURI("https://studio.example/contract.json", sender=accounts[0])
+    assert [log.event_name for log in tx.events] == ["ContractURIUpdated"]
+    assert contract.contractURI() == "https://studio.example/contract.json"

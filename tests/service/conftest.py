@@ -69,6 +69,18 @@ def client(svc):
         yield c
 
 
+# Inside the collection's allowlist window (metadata/collections/jingdezhen-blue-and-white.yaml).
+ALLOWLIST_OPEN = 1922414400  # 2030-12-02T12:00:00+08:00
+
+
+@pytest.fixture
+def sale_open(chain):
+    """Moves the chain's clock into the allowlist phase (the test's snapshot is reverted after it)."""
+    if chain.blocks.head.timestamp < ALLOWLIST_OPEN:
+        chain.mine(timestamp=ALLOWLIST_OPEN)
+    return chain.blocks.head.timestamp
+
+
 @pytest.fixture
 def members():
     """Fresh keys that hold no ETH: collectors who only sign."""

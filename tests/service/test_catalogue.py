@@ -32,7 +32,7 @@ def test_collections_with_supply_phases_prices(client):
     assert r.status_code == 404 and r.json()["field"] == "slug"
 
 
-def test_allowlist_proof_mints_and_token_reports_lock(client, svc, accounts):
+def test_allowlist_proof_mints_and_token_reports_lock(client, svc, accounts, sale_open):
     buyer = accounts[1]
     r = client.get(f"/api/v1/collections/{SLUG}/allowlist/{buyer.address}")
     assert r.status_code == 200
@@ -74,29 +74,29 @@ def test_auctions_list_and_unknown(client):
     assert r.status_code == 404 and r.json()["field"] == "auction_id"
 
 
-def _published_root(store) -> str:
-    import json
-
-    return next(iter(json.loads((store / "pins.json").read_text())["items"]))
-
-
-def test_ipfs_gateway_formats(client, ipfs_store):
-    root = _published_root(ipfs_store)
+def test_ipfs_gateway_formats(client, svc):
+    base = svc.platform.editions()[SLUG].baseURI()            # ipfs://<metadata dir CID>/
+    root = base.removeprefix("ipfs://").strip("/")
     listing = client.get(f"/ipfs/{root}")
-    assert listing.status_code == 200 and "metadata" in listing.json()["entries"]
-    meta = client.get(f"/ipfs/{root}/metadata/1")
+    assert listing.status_code == 200 and "1" in listing.json()["entries"]
+    meta = client.get(f"/ipfs/{root}/1")
     assert meta.status_code == 200 and meta.headers["content-type"] == "application/json"
     assert meta.headers["cache-control"].endswith("immutable")
-    rewritten = client.get(f"/ipfs/{root}/metadata/1?rewrite=ipfs").json()
+    assert "sandbox" in meta.headers["content-security-policy"]
+    rewritten = client.get(f"/ipfs/{root}/1?rewrite=ipfs").json()
     assert rewritten["image"].startswith("http://testserver/ipfs/")
     raw = client.get(f"/ipfs/{root}?format=raw")
     assert raw.headers["content-type"] == "application/vnd.ipld.raw"
     assert cids.block_matches(cids.parse(root), raw.content)
-    car = client.get(f"/ipfs/{root}/metadata", headers={"Accept": "application/vnd.ipld.car"})
+    car = client.get(f"/ipfs/{root}", headers={"Accept": "application/vnd.ipld.car"})
     assert car.headers["content-type"].startswith("application/vnd.ipld.car")
     roots, blocks = read_car(io.BytesIO(car.content), verify=True)
-    assert cids.to_str(roots[0]) == listing.json()["entries"]["metadata"]
+    assert cids.to_str(roots[0]) == root
     assert len(list(blocks)) >= 2
+    r = client.get(f"/ipfs/{root}?format=tar")
+    assert r.status_code == 400 and r.json()["field"] == "format"
+    r = client.get(f"/ipfs/{root}/no-such-file")
+    assert r.status_code == 404 and r.json()["field"] == "path"
 
 
 def test_ipfs_gateway_is_not_an_open_proxy(client):

@@ -49,7 +49,7 @@ class CheckInBody(BaseModel):
 
 
 class ExchangeBody(BaseModel):
-    """A signed `Exchange(member, glazeId, amount, nonce, deadline)` (SignedExchange.to_json) plus its
+    """A signed `Exchange(member, glazeId, amount, maxPoints, nonce, deadline)` (SignedExchange.to_json) plus its
     domain, so a request signed for another chain or contract is refused with a clear reason."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,6 +57,7 @@ class ExchangeBody(BaseModel):
     member: str
     glazeId: StrictInt = Field(ge=1, le=2**256 - 1)
     amount: StrictInt = Field(ge=1, le=2**64 - 1)
+    maxPoints: StrictInt = Field(ge=0, le=2**256 - 1, description="the most points the member agreed to pay")
     nonce: StrictInt = Field(ge=0, le=2**256 - 1)
     deadline: StrictInt = Field(ge=0, le=2**256 - 1)
     signature: Hex65
@@ -146,8 +147,8 @@ def post_exchange(body: ExchangeBody, request: Request) -> JSONResponse:
     svc = _svc(request)
     _limit(svc, request, body.member)
     domain = _check_domain(svc, "coupons", "coupons", body.coupons, body.chainId)
-    message = {"member": body.member, "glazeId": body.glazeId, "amount": body.amount, "nonce": body.nonce,
-               "deadline": body.deadline}
+    message = {"member": body.member, "glazeId": body.glazeId, "amount": body.amount, "maxPoints": body.maxPoints,
+               "nonce": body.nonce, "deadline": body.deadline}
     try:
         signer = to_checksum_address(Account.recover_message(
             signing.signable(domain, "Exchange", EXCHANGE_TYPES, message), signature=bytes.fromhex(body.signature[2:])))

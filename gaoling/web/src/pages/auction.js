@@ -74,7 +74,10 @@ export default async function auction(config) {
   }
 
   async function refresh() {
-    const [a, now] = await Promise.all([read(house, "auction", [id]), chainNow()]);
+    const [stored, now] = await Promise.all([read(house, "auction", [id]), chainNow()]);
+    // The end that counts: extended by anti-sniping bids (stored) and by any pause of the house.
+    const end = stored.endTime > 0 ? await read(house, "effectiveEndTime", [id]).catch(() => stored.endTime) : 0n;
+    const a = { ...stored, endTime: Number(end) };
     if (!drawnWork && a.nft !== "0x0000000000000000000000000000000000000000") { drawnWork = true; await drawWork(a); }
     const state = STATUS[a.status] || "none";
     const started = Number(a.endTime) > 0;

@@ -9,7 +9,7 @@ import { chainFacts, follow, post, problemText } from "./service.js";
 
 const EXCHANGE = [
   { name: "member", type: "address" }, { name: "glazeId", type: "uint256" }, { name: "amount", type: "uint256" },
-  { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
+  { name: "maxPoints", type: "uint256" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" },
 ];
 
 export async function glazes(coupons) {
@@ -27,17 +27,18 @@ export default async function couponsPage(config) {
   const ledger = contract("PointsLedger", config.contracts.points);
   const status = $("#coupon-status");
 
-  async function gasless(member, glazeId) {
+  async function gasless(member, glazeId, price) {
     const chain = await chainFacts(config);
     const domain = chain.domains.coupons;
     const nonce = BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000));
     const deadline = BigInt((await chainNow()) + 3600);
-    const message = { member, glazeId, amount: 1n, nonce, deadline };
+    // maxPoints: the most this signature lets the shop take, so a later price rise cannot take more.
+    const message = { member, glazeId, amount: 1n, maxPoints: price, nonce, deadline };
     const signature = await signTyped(status, { domain, primaryType: "Exchange", types: { Exchange: EXCHANGE }, message });
     if (!signature) return;
     let accepted;
     try {
-      accepted = await post(config.service.base + "/exchanges", { member, glazeId: Number(glazeId), amount: 1, nonce: Number(nonce),
+      accepted = await post(config.service.base + "/exchanges", { member, glazeId: Number(glazeId), amount: 1, maxPoints: Number(price), nonce: Number(nonce),
         deadline: Number(deadline), signature, coupons: domain.verifyingContract, chainId: Number(domain.chainId) });
     } catch (error) {
       status.dataset.state = "error";
@@ -72,7 +73,7 @@ export default async function couponsPage(config) {
         el("p", { class: "stock", "data-stock": g.stock.toString(), text: t("coupons.stock", { stock: g.stock.toString() }) }),
         member ? el("p", { class: "held", "data-held": held.toString(), text: t("coupons.held", { n: held.toString() }) }) : null,
         el("button", { type: "button", class: "exchange", "aria-label": `${t("coupons.exchange")}: ${name}`,
-          onclick: async () => { const m = requireWallet(); if (!m) { showStep(status, "wallet.connectFirst"); return; } await gasless(m, g.id); await refresh(); } },
+          onclick: async () => { const m = requireWallet(); if (!m) { showStep(status, "wallet.connectFirst"); return; } await gasless(m, g.id, g.price); await refresh(); } },
         t("coupons.exchange")),
         el("button", { type: "button", class: "secondary exchange-direct", "aria-label": `${t("coupons.direct")}: ${name}`,
           onclick: async () => { if (await send(status, { ...coupons, functionName: "exchange", args: [g.id, 1n] })) await refresh(); } },

@@ -91,6 +91,8 @@ export default async function mint(config) {
       rows.push(el("p", { text: t("mint.allowance", { allowance: listed.toString(), bought: boughtAllowlist.toString() }) }));
     }
     if (limit > remainingCap) limit = remainingCap;
+    const perTx = await read(edition, "maxMintQuantity").catch(() => 0n); // one transaction's ceiling, if set
+    if (perTx > 0n && limit > perTx) limit = perTx;
     if (limit <= 0n) { rows.push(el("p", { "data-state": "limit-reached", text: t("mint.limitReached") })); replace(info, rows); return; }
     rows.push(el("p", { text: t("mint.youMay", { n: limit.toString() }) }));
     replace(info, rows);

@@ -1,0 +1,170 @@
+"""Platform service benchmark: check-in intake over real HTTP (uvicorn on loopback), and end-to-end relay.
+
+Intake: N concurrent httpx clients POST distinct, validly signed check-ins; each request is parsed,
+its signature recovered (gaoling.fan's own check) and the message committed to the database before
+the 202. The peer is a bare endpoint of the same stack (same app, same body model) that answers 202
+without verifying or storing anything, measured in the same run; the ratio is what counts.
+End to end: 100 check-ins relayed in one batch; gas per check-in from the receipt, and seconds from
+the last 202 to all 100 confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+CLIENTS = 16
+REQUESTS = 1200
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Server:
+    """uvicorn in a thread on a free loopback port."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.port = _free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    access_log=False))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "_Server":
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _add_bare(app: Any) -> None:
+    from fastapi.responses import JSONResponse
+
+    from gaoling.service.api.relay import CheckInBody
+
+    @app.post("/bench/bare", status_code=202)
+    def bare(body: CheckInBody) -> JSONResponse:  # same stack and body model, no work
+        return JSONResponse({"id": "0" * 32, "status": "queued"}, status_code=202)
+
+
+async def _load(port: int, path: str, bodies: list[dict]) -> tuple[float, list[float], int]:
+    import httpx
+
+    queue: asyncio.Queue = asyncio.Queue()
+    for b in bodies:
+        queue.put_nowait(b)
+    latencies: list[float] = []
+    accepted = 0
+
+    async def client() -> None:
+        nonlocal accepted
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+            while not queue.empty():
+                body = queue.get_nowait()
+                t = time.perf_counter()
+                r = await c.post(path, json=body)
+                latencies.append(time.perf_counter() - t)
+                accepted += r.status_code == 202
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    return time.perf_counter() - started, latencies, accepted
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def _signed_bodies(ledger: Any, n: int) -> list[dict]:
+    from eth_account import Account
+
+    from gaoling.fan.checkin import sign_check_in
+
+    return [json.loads(sign_check_in(Account.create(), ledger).to_json()) for _ in range(n)]
+
+
+def measure_throughput(project: Any, accounts: Any, chain: Any, deployment: Path) -> dict[str, Any]:
+    """Keys service.* of benchmarks/throughput.json. `deployment` is a manifest on the connected chain."""
+    from gaoling.bench.analytics import _postgres_launcher
+    from gaoling.service import ServiceConfig, build_context, create_app
+    from gaoling.service.database import open_engine
+
+    start_postgres = _postgres_launcher(Path(project.path))
+    server = start_postgres()
+    out: dict[str, Any] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="gaoling-bench-service-") as tmp:
+            urls = {"sqlite": f"sqlite:///{tmp}/bench.sqlite3", "postgres": server.create_database("bench_service")}
+            for name, url in urls.items():
+                config = ServiceConfig(deployment=deployment, database_url=url, role="api",
+                                       rate_per_address=10**6, rate_per_ip=10**9)
+                svc = build_context(config, project, chain.provider, engine=open_engine(url))
+                app = create_app(svc, include_web=False)
+                _add_bare(app)
+                bodies = _signed_bodies(svc.platform.get("points"), REQUESTS)
+                with _Server(app) as srv:
+                    if name == "sqlite":
+                        seconds, lat, ok = asyncio.run(_load(srv.port, "/bench/bare", bodies))
+                        out["service.bare_rps"] = round(ok / seconds, 1)
+                        out["service.bare_p99_ms"] = round(_p(lat, 0.99), 2)
+                    seconds, lat, ok = asyncio.run(_load(srv.port, "/api/v1/checkins", bodies))
+                if ok != len(bodies):
+                    raise RuntimeError(f"{name}: only {ok} of {len(bodies)} check-ins were accepted")
+                out[f"service.checkin_rps_{name}"] = round(ok / seconds, 1)
+                out[f"service.p50_ms_{name}"] = round(statistics.median(lat) * 1000, 2)
+                out[f"service.p99_ms_{name}"] = round(_p(lat, 0.99), 2)
+                out[f"service.intake_ratio_{name}"] = round(out[f"service.checkin_rps_{name}"] / out["service.bare_rps"], 3)
+                svc.engine.dispose()
+            out.update(_end_to_end(project, chain, deployment, f"sqlite:///{tmp}/e2e.sqlite3"))
+    finally:
+        server.stop()
+    return out
+
+
+def _end_to_end(project: Any, chain: Any, deployment: Path, url: str) -> dict[str, Any]:
+    from starlette.testclient import TestClient
+
+    import sqlalchemy as sa
+
+    from gaoling.service import ServiceConfig, build_context, create_app
+    from gaoling.service.models import messages, relay_batches
+
+    config = ServiceConfig(deployment=deployment, database_url=url, relayer_account="TEST::5", batch_size=100,
+                           batch_seconds=60, rate_per_address=10**6, rate_per_ip=10**9)
+    svc = build_context(config, project, chain.provider)
+    bodies = _signed_bodies(svc.platform.get("points"), 100)
+    with TestClient(create_app(svc, include_web=False)) as client:
+        for b in bodies:
+            assert client.post("/api/v1/checkins", json=b).status_code == 202
+    accepted_at = time.perf_counter()
+    while True:
+        svc.relayer.step()
+        with svc.engine.connect() as conn:
+            left = conn.execute(sa.select(sa.func.count()).select_from(messages)
+                                .where(messages.c.status != "confirmed")).scalar()
+        if not left:
+            break
+        if time.perf_counter() - accepted_at > 120:
+            raise RuntimeError(f"{left} check-ins not confirmed after 120 s")
+    seconds = time.perf_counter() - accepted_at
+    with svc.engine.connect() as conn:
+        gas = conn.execute(sa.select(sa.func.sum(relay_batches.c.gas_used))).scalar()
+    svc.engine.dispose()
+    return {"service.seconds_to_confirmed_batch_100": round(seconds, 3),
+            "service.gas_per_checkin_batch_100": int(gas) // 100}
