@@ -257,7 +257,7 @@ def test_voucher_eligibility_is_explained(open_wallet, server, accounts):
     shoot(page, "custom")
 
 
-@pytest.mark.parametrize("path", ["/quiz", "/piece/jingdezhen-blue-and-white/1"])
+@pytest.mark.parametrize("path", ["/piece/jingdezhen-blue-and-white/1"])
 def test_other_pages_render_accessibly(open_wallet, server, accounts, path):
     page, _ = open_wallet(accounts[1])
     goto(page, server, path)
@@ -266,17 +266,66 @@ def test_other_pages_render_accessibly(open_wallet, server, accounts, path):
     shoot(page, path.strip("/").replace("/", "-"))
 
 
+def answer_quiz(page, bank, right: bool) -> None:
+    """Picks, per shown question, the bank's answer (or any other choice) by its zh-CN text."""
+    questions = {q.id: q for q in bank.questions}
+    page.wait_for_selector("#quiz-form")
+    for fieldset in page.locator("#quiz-form fieldset").all():
+        q = questions[fieldset.get_attribute("data-question")]
+        correct = q.choices[q.answer].get("zh-CN")
+        for label in fieldset.locator("label").all():
+            if (label.inner_text().strip() == correct) == right:
+                label.locator("input").check()
+                break
+    page.click("#quiz-form button[type=submit]")
+
+
+def test_quiz_fail_then_pass_after_cooldown_and_mint_certificate(open_wallet, server, accounts, chain, contracts,
+                                                                 project):
+    from gaoling.quiz import load_bank
+
+    bank = load_bank()
+    certificate = project.FiringCertificate.at(contracts["certificate"])
+    page, wallet = open_wallet(accounts[1])
+    goto(page, server, "/quiz")
+    connect(page)
+    page.click("#quiz-start")
+    answer_quiz(page, bank, right=False)
+    page.wait_for_selector("#quiz [data-passed=false]")
+    assert page.locator("#quiz .explanation").count() == bank.attempt.questions  # one per wrong answer
+    assert all(len(t) > 10 for t in page.locator("#quiz .explanation").all_inner_texts())
+    # The start was a QuizStart signature the wallet showed in full, in the certificate's domain.
+    signed = [c for c in wallet.calls if c["method"] == "eth_signTypedData_v4"]
+    assert len(signed) == 1 and '"QuizStart"' in signed[0]["params"][1]
+    page.click("#quiz-start")   # within the cooldown: refused, with the date it ends
+    page.wait_for_selector("#quiz-status[data-state=cooldown]")
+    assert "您可以在" in page.inner_text("#quiz-status")
+    no_serious_axe(page)
+    shoot(page, "quiz-failed")
+
+    warp(chain, bank.attempt.cooldown_seconds + 1)  # the grader's clock is the chain's
+    page.click("#quiz-start")
+    answer_quiz(page, bank, right=True)
+    page.wait_for_selector("#quiz [data-passed=true]")
+    assert page.locator("#quiz .explanation").count() == 0
+    page.click("#mint-certificate")   # the collector mints with the returned attestation
+    page.wait_for_selector("#quiz-status [data-certified]", timeout=30_000)
+    assert certificate.hasCertificate(accounts[1])
+    shoot(page, "quiz-passed")
+
+
 @pytest.fixture
-def redeemed_voucher(project, chain, contracts, accounts, sale_times):
+def bought_voucher(project, chain, contracts, accounts, sale_times, monkeypatch):
     """A collector who bought 5 pieces (100 purchase points), exchanged a coupon, passed the quiz
-    (attested by the quiz attester), bought a voucher and redeemed it with a shipping commitment:
-    each step through the same domain functions and contract calls the CLI uses. The page's own
-    shipping intake needs the service's endpoint, which is not there yet."""
+    (attested by the quiz attester) and bought a voucher: each step through the same domain
+    functions and contract calls the CLI uses. The redeem is the page's, with the shipping form."""
+    from cryptography.fernet import Fernet
+
     from gaoling import signing
     from gaoling.quiz.attestation import Attester
     from gaoling.quiz.certificate import submit
-    from gaoling.voucher.shipping import commit, new_salt
 
+    monkeypatch.setenv("GAOLING_SHIPPING_KEY", Fernet.generate_key().decode())  # the studio's sealing key
     collector = accounts[3]
     edition = project.GaolingEdition.at(contracts["edition:jingdezhen-blue-and-white"])
     coupons = project.GlazeCoupons.at(contracts["coupons"])
@@ -290,13 +339,42 @@ def redeemed_voucher(project, chain, contracts, accounts, sale_times):
     voucher_id = vouchers.totalIssued() + 1
     price = next(r.price for r in vouchers.ranges(edition) if r.open)
     vouchers.buy(edition, 1, value=price, sender=collector)
-    details = {"name": "王小明", "phone": "+86 138 0013 8000", "address": "珠山区 1 号", "city": "景德镇"}
-    vouchers.redeem(voucher_id, 1, commit(details, new_salt()), sender=collector)
     return collector, voucher_id, vouchers
 
 
-def test_staff_fire_and_ship_then_collector_confirms_delivery(open_wallet, server, accounts, redeemed_voucher):
-    collector, voucher_id, vouchers = redeemed_voucher
+def test_redeem_with_shipping_form_staff_fire_and_ship_then_collector_confirms_delivery(
+        open_wallet, server, accounts, bought_voucher):
+    collector, voucher_id, vouchers = bought_voucher
+    page, wallet = open_wallet(collector)
+    goto(page, server, "/custom")
+    connect(page)
+    mine = f"#vouchers li[data-voucher='{voucher_id}']"
+    page.wait_for_selector(f"{mine}[data-status='0'] form.redeem")
+    page.fill(f"#name-{voucher_id}", "王小明")
+    page.fill(f"#phone-{voucher_id}", "123")   # too short: the browser names the field, nothing is sent
+    page.fill(f"#address-{voucher_id}", "珠山区 1 号")
+    page.fill(f"#city-{voucher_id}", "景德镇")
+    page.click(f"{mine} form.redeem button[type=submit]")
+    assert page.locator(f"#phone-{voucher_id}:invalid").count() == 1
+    assert not [c for c in wallet.calls if c["method"] == "eth_signTypedData_v4"]
+    page.fill(f"#phone-{voucher_id}", "+86 138 0013 8000")
+    no_serious_axe(page)
+    shoot(page, "custom-redeem")
+    page.click(f"{mine} form.redeem button[type=submit]")
+    page.wait_for_selector(f"{mine}[data-status='1']", timeout=30_000)   # redeemed with the commitment
+    signed = [c for c in wallet.calls if c["method"] == "eth_signTypedData_v4"]
+    assert len(signed) == 1 and '"ShippingIntake"' in signed[0]["params"][1]
+    sent = [c for c in wallet.calls if c["method"] == "eth_sendTransaction"]
+    assert "王小明".encode().hex() not in str(sent).lower()   # nothing personal on chain
+    # Nothing personal left in the page or the browser's storage.
+    assert not page.evaluate("[...document.querySelectorAll('input, textarea')].some((e) => e.value.includes('王小明'))")
+    assert "王小明" not in page.content() and "13800138000" not in page.content().replace(" ", "")
+    stored = page.evaluate("JSON.stringify([{...localStorage}, {...sessionStorage}])")
+    assert "王小明" not in stored and "珠山" not in stored   # only the chosen wallet's id is kept
+    history = page.request.get(f"{server}/api/v1/shipping/{voucher_id}").json()["submissions"]
+    assert [s["state"] for s in history] == ["confirmed"]   # the service matched the on-chain commitment
+    assert vouchers.statusOf(voucher_id) == 1
+
     staff, _ = open_wallet(accounts[0], viewport=DESKTOP)
     goto(staff, server, "/staff")
     connect(staff)
@@ -316,7 +394,6 @@ def test_staff_fire_and_ship_then_collector_confirms_delivery(open_wallet, serve
     page, _ = open_wallet(collector)
     goto(page, server, "/custom")
     connect(page)
-    mine = f"#vouchers li[data-voucher='{voucher_id}']"
     page.wait_for_selector(f"{mine}[data-status='4']")
     assert page.locator(f"{mine} img").count() == 1  # the fired photo
     page.locator(f"{mine} button.confirm").click()

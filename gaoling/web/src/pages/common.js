@@ -28,7 +28,10 @@ export function gatewayUrl(config, uri) {
 
 export async function fetchJson(url, options = {}) {
   const response = await fetch(url, { ...options, headers: { Accept: "application/json", ...(options.headers || {}) } });
-  const body = await response.json().catch(() => null);
+  // Integers beyond 2^53 (attestation nonces) stay exact: kept as their decimal text.
+  const body = await response.text().then((text) => JSON.parse(text, (_key, value, context) =>
+    (typeof value === "number" && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? "") ? context.source : value)))
+    .catch(() => null);
   if (!response.ok) {
     const error = new Error(body?.detail || body?.title || `HTTP ${response.status}`);
     error.status = response.status;

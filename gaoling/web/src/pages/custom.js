@@ -5,11 +5,22 @@
 import { el, $, replace } from "../dom.js";
 import { money } from "../format.js";
 import { pageLang, t } from "../i18n.js";
-import { send, showStep } from "../tx.js";
+import { send, showStep, signTyped } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { contract, gatewayUrl, read, requireWallet } from "./common.js";
-import { post, problemText } from "./service.js";
+import { chainFacts, post, problemText } from "./service.js";
 import { glazes } from "./coupons.js";
+
+const SHIPPING_INTAKE = { ShippingIntake: [{ name: "holder", type: "address" }, { name: "voucherId", type: "uint256" },
+  { name: "issuedAt", type: "uint256" }] };
+
+/** The form's shipping fields, read at the moment they are sent (never stored). */
+function shippingDetails(form) {
+  const value = (name) => String(form.elements[name].value || "").trim();
+  const details = { name: value("name"), phone: value("phone"), address: value("address"), city: value("city"), country: "CN" };
+  if (value("postcode")) details.postcode = value("postcode");
+  return details;
+}
 
 export default async function custom(config) {
   const lang = pageLang();
@@ -42,7 +53,7 @@ export default async function custom(config) {
       el("label", { for: `name-${voucherId}`, text: t("custom.name") }),
       el("input", { id: `name-${voucherId}`, name: "name", required: true, maxlength: 100, autocomplete: "off" }),
       el("label", { for: `phone-${voucherId}`, text: t("custom.phone") }),
-      el("input", { id: `phone-${voucherId}`, name: "phone", type: "tel", required: true, maxlength: 30, autocomplete: "off" }),
+      el("input", { id: `phone-${voucherId}`, name: "phone", type: "tel", required: true, minlength: 5, maxlength: 32, autocomplete: "off" }),
       el("label", { for: `address-${voucherId}`, text: t("custom.address") }),
       el("textarea", { id: `address-${voucherId}`, name: "address", required: true, maxlength: 300, autocomplete: "off" }),
       el("label", { for: `city-${voucherId}`, text: t("custom.city") }),
@@ -52,20 +63,34 @@ export default async function custom(config) {
       el("button", { type: "submit", text: t("custom.send") }));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const data = new FormData(form);
-      const details = Object.fromEntries(["name", "phone", "address", "city", "postcode"].map((k) => [k, String(data.get(k) || "").trim()]));
-      details.country = "CN";
-      form.reset(); // nothing personal stays in the page once it is sent
+      if (!form.checkValidity()) { form.reportValidity(); return; }
+      const holder = requireWallet();
+      if (!holder) { showStep(status, "wallet.connectFirst"); status.dataset.state = "error"; return; }
+      const glaze = BigInt(form.elements.glaze.value);
+      // The holder signs ShippingIntake(holder, voucherId, issuedAt) in the vouchers' EIP-712 domain;
+      // the details go only to the service, which seals them and answers the commitment for redeem.
+      const domain = (await chainFacts(config)).domains.vouchers;
+      const issuedAt = Math.floor(Date.now() / 1000);
+      const signature = await signTyped(status, { domain, primaryType: "ShippingIntake", types: SHIPPING_INTAKE,
+        message: { holder, voucherId, issuedAt: BigInt(issuedAt) } });
+      if (!signature) return;
       let intake;
       try {
-        intake = await post(config.service.shipping, { voucherId: Number(voucherId), holder: requireWallet(), ...details });
+        intake = await post(config.service.shipping, { voucherId: Number(voucherId), holder, issuedAt, signature, details: shippingDetails(form) });
       } catch (error) {
+        // the fields stay so the collector can correct the one the service named
         status.dataset.state = "error";
         replace(status, el("p", { class: "reason", text: error.status === 404 || error.status === 405 ? t("page.serviceMissing") : problemText(error) }));
         return;
       }
+      // Accepted: nothing personal stays in the page (the fields are emptied, no copy is kept).
+      form.reset();
+      form.hidden = true;
+      const { commitment } = intake;
+      intake = null;
       showStep(status, "custom.sent");
-      if (await send(status, { ...vouchers, functionName: "redeem", args: [voucherId, BigInt(data.get("glaze")), intake.commitment] })) await refresh();
+      if (await send(status, { ...vouchers, functionName: "redeem", args: [voucherId, glaze, commitment] })) await refresh();
+      else form.hidden = false;
     });
     return form;
   }

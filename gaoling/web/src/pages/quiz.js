@@ -1,32 +1,58 @@
-// Firing quiz: questions come from the platform service (drawn from the bank, in the page
-// language, without answers) and are graded there; on a pass the certificate is relayed or minted
-// by the collector with the returned attestation.
+// Firing quiz: the collector signs QuizStart(holder, issuedAt) in the certificate's EIP-712 domain
+// (the wallet shows it in full; no gas); the service draws the questions from the bank in the page
+// language, without answers, and grades the submitted positions. The result explains each wrong
+// answer; a refused start shows the cooldown. On a pass the certificate is minted by the collector
+// with the returned attestation, or followed through the service's relayer.
 import { el, $, replace } from "../dom.js";
 import { pageLang, t } from "../i18n.js";
-import { send, showStep } from "../tx.js";
-import { contract, requireWallet } from "./common.js";
-import { post, problemText } from "./service.js";
+import { send, showStep, signTyped } from "../tx.js";
+import * as wallet from "../wallet.js";
+import { contract, read, requireWallet } from "./common.js";
+import { chainFacts, follow, post, problemText } from "./service.js";
 import { cstDate } from "../format.js";
+
+const QUIZ_START = { QuizStart: [{ name: "holder", type: "address" }, { name: "issuedAt", type: "uint256" }] };
 
 export default async function quiz(config) {
   const status = $("#quiz-status");
   const box = $("#quiz");
   const lang = pageLang();
-  $("#quiz-start").addEventListener("click", async () => {
-    const member = requireWallet();
-    if (!member) { showStep(status, "wallet.connectFirst"); status.dataset.state = "error"; return; }
-    let attempt;
-    try {
-      attempt = await post(`${config.service.quiz}/attempts`, { member, lang });
-    } catch (error) {
-      status.dataset.state = "error";
-      replace(status, el("p", { class: "reason", text: error.status === 404 || error.status === 405 ? t("page.serviceMissing") : problemText(error) }));
-      return;
+  const cert = contract("FiringCertificate", config.contracts.certificate);
+
+  function refused(error) {
+    status.dataset.state = "error";
+    const retryAt = error?.problem?.retryAt;
+    if (retryAt) {
+      status.dataset.state = "cooldown";
+      replace(status, el("p", { class: "cooldown", "data-retry-at": String(retryAt), text: t("quiz.cooldown", { date: cstDate(retryAt, lang) }) }));
+    } else {
+      replace(status, el("p", { class: "reason", text: error?.status === 404 || error?.status === 405 ? t("page.serviceMissing") : problemText(error) }));
     }
-    const form = el("form", { class: "quiz", id: "quiz-form", novalidate: true });
+  }
+
+  async function certified(holder) {
+    const held = await read(cert, "hasCertificate", [holder]);
+    if (held) { status.dataset.state = "certified"; replace(status, el("p", { "data-certified": "1", text: t("quiz.certified") })); }
+    return held;
+  }
+
+  $("#quiz-start").addEventListener("click", async () => {
+    const holder = requireWallet();
+    if (!holder) { showStep(status, "wallet.connectFirst"); status.dataset.state = "error"; return; }
+    if (await certified(holder)) return;
+    const domain = (await chainFacts(config)).domains.certificate;
+    const issuedAt = Math.floor(Date.now() / 1000);  // the service checks freshness against its own clock
+    const signature = await signTyped(status, { domain, primaryType: "QuizStart", types: QUIZ_START,
+      message: { holder, issuedAt: BigInt(issuedAt) } });
+    if (!signature) return;
+    let attempt;
+    try { attempt = await post(`${config.service.quiz}/attempts`, { holder, issuedAt, signature, lang }); } catch (error) { refused(error); return; }
+    replace(status);
+    delete status.dataset.state;
+    const form = el("form", { class: "quiz", id: "quiz-form", "data-attempt": attempt.attemptId, novalidate: true });
     attempt.questions.forEach((q, i) => {
-      form.append(el("fieldset", {},
-        el("legend", { text: `${t("quiz.question", { n: i + 1 })}: ${q.text}` }),
+      form.append(el("fieldset", { "data-question": q.id },
+        el("legend", { text: `${t("quiz.question", { n: i + 1 })}: ${q.question}` }),
         ...q.choices.map((choice, j) => el("label", {},
           el("input", { type: "radio", name: `q${i}`, value: j, required: true }), " ", choice))));
     });
@@ -34,19 +60,33 @@ export default async function quiz(config) {
     replace(box, form);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const answers = attempt.questions.map((_, i) => Number(new FormData(form).get(`q${i}`)));
+      const data = new FormData(form);
+      const answers = attempt.questions.map((_, i) => (data.get(`q${i}`) === null ? null : Number(data.get(`q${i}`))));
       let result;
-      try { result = await post(`${config.service.quiz}/attempts/${attempt.id}/answers`, { member, answers }); } catch (error) {
-        status.dataset.state = "error"; replace(status, el("p", { class: "reason", text: problemText(error) })); return;
-      }
-      const rows = [el("p", { "data-passed": String(result.passed), text: t(result.passed ? "quiz.passed" : "quiz.failed", { score: result.score, total: result.total }) })];
-      for (const wrong of result.wrong || []) rows.push(el("p", { class: "explanation", text: t("quiz.explanation", { text: wrong.explanation }) }));
-      if (result.cooldownUntil) rows.push(el("p", { class: "cooldown", text: t("quiz.cooldown", { date: cstDate(result.cooldownUntil, lang) }) }));
-      if (result.passed && result.attestation) {
-        const cert = contract("FiringCertificate", config.contracts.certificate);
-        rows.push(el("button", { type: "button", id: "mint-certificate", onclick: () => send(status, { ...cert, functionName: "mint", args: [result.attestation.pass, result.attestation.signature] }) }, t("quiz.mint")));
-      }
+      try { result = await post(`${config.service.quiz}/attempts/${attempt.attemptId}/answers`, { answers }); } catch (error) { refused(error); return; }
+      const rows = [el("p", { class: "result", "data-passed": String(result.passed), text: t(result.passed ? "quiz.passed" : "quiz.failed", { score: result.correct, total: result.total }) })];
+      result.results.forEach((r, i) => {
+        if (!r.correct) rows.push(el("p", { class: "explanation", "data-question": r.id, text: `${t("quiz.question", { n: i + 1 })} — ${t("quiz.explanation", { text: r.explanation || "" })}` }));
+      });
+      if (!result.passed) rows.push(el("p", { class: "muted", text: t("quiz.retry") }));
       replace(box, rows);
+      if (result.attestation) {
+        const p = result.attestation.quiz_pass;
+        const pass = { holder: p.holder, quizVersion: BigInt(p.quiz_version), score: BigInt(p.score), expiry: BigInt(p.expiry), nonce: BigInt(p.nonce) };
+        box.append(el("button", { type: "button", id: "mint-certificate", onclick: async () => {
+          if (await send(status, { ...cert, functionName: "mint", args: [pass, result.attestation.signature] })) await certified(holder);
+        } }, t("quiz.mint")));
+      } else if (result.mint) {
+        showStep(status, "quiz.relayed");
+        const done = await follow(config, result.mint.id, () => {});
+        if (done?.status === "confirmed") await certified(holder);
+        else { status.dataset.state = "error"; replace(status, el("p", { class: "reason", text: done?.reason || t("quiz.relayFailed") })); }
+      } else if (result.passed) {
+        replace(status, el("p", { class: "muted", text: t("quiz.noAttester") }));
+      }
     });
   });
+  const showHeld = async () => { const holder = requireWallet(); if (holder) await certified(holder); };
+  wallet.subscribe(showHeld);
+  await showHeld();
 }
