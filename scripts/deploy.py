@@ -36,9 +36,12 @@ out = Console(soft_wrap=True)
 @click.option("--catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Publish this catalogue and set the collection's base and contract URIs (a collection "
                    "config, or a platform with one collection).")
+@click.option("--no-verification-inputs", "skip_verify", is_flag=True,
+              help="Skip exporting (and proving by recompiling) the block-explorer verification inputs; "
+                   "export them on a later run without this flag.")
 @click.option("--out-dir", default="deployments", show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where the manifest and verification inputs go.")
-def cli(ecosystem, network, provider, account, config_path, admin, dry_run, catalogue, out_dir):
+def cli(ecosystem, network, provider, account, config_path, admin, dry_run, catalogue, skip_verify, out_dir):
     from ape import project
 
     def show(result):
@@ -50,7 +53,7 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
     try:
         outcome = deploy_platform(config_path, project=project, provider=provider, deployer=account,
                                   out_dir=out_dir, admin=admin, dry_run=dry_run, on_step=show,
-                                  catalogue=catalogue)
+                                  catalogue=catalogue, export_verify=not skip_verify)
     except PlatformConfigError as exc:
         raise UserError(str(exc), hint="fix each line above (docs/configuration.md); "
                                        "`ape run check FILE` checks without a chain") from None

@@ -221,6 +221,10 @@ def split_balances(engine: Engine) -> dict[str, dict[str, dict[str, int]]]:
     for r in _rows(engine, s.vouchers):
         if states.get((r.contract, r.voucher_id)) == "delivered":
             received[r.contract] += r.price_wei
+    # A succeeded crowdfunded drop may pay a payee that is itself a split (the edition's).
+    for r in _rows(engine, s.crowdfund):
+        if r.kind == "released" and r.to_addr in payees:
+            received[r.to_addr] += r.amount_wei
     credited: dict[str, Counter] = defaultdict(Counter)
     total_credited: Counter = Counter()
 

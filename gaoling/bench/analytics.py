@@ -32,8 +32,14 @@ def _history(project: Any, accounts: Any, chain: Any) -> tuple[dict[str, Any], i
     now = int(chain.pending_timestamp)
     edition.setPhase(1, (1, now - 1, now + 86_400 * 365, 0), sender=admin)
     buyers = list(accounts)[1:10]
+    # A mint call is bounded (security review F-07): each PER_TX purchase goes in chunks of the limit.
+    chunk = PER_TX
+    if hasattr(edition, "setMaxMintQuantity"):
+        chunk = min(PER_TX, int(edition.MAX_MINT_QUANTITY_LIMIT()))
+        edition.setMaxMintQuantity(chunk, sender=admin)
     for i in range(TRANSACTIONS):
-        edition.mintPublic(PER_TX, value=PER_TX, sender=buyers[i % len(buyers)])
+        for _ in range(PER_TX // chunk):
+            edition.mintPublic(chunk, value=chunk, sender=buyers[i % len(buyers)])
     end = chain.blocks.head.number
     manifest = {"chain_id": int(chain.chain_id),
                 "contracts": {"edition:bench": edition.address},

@@ -117,7 +117,9 @@ def run(ctx: Any) -> list[tuple[str, str]]:
     if int(coupons.balanceOf(collector.address, CRACKLE)) == 0:
         if not ledger.hasRole(ledger.PURCHASE_RECORDER_ROLE(), admin.address):
             ledger.grantRole(ledger.PURCHASE_RECORDER_ROLE(), admin.address, sender=admin)
-        while int(ledger.pointsOf(collector.address)) < int(coupons.glaze(CRACKLE).price):
+        for _ in range(10):  # bounded: the ledger's daily purchase cap may hold points back
+            if int(ledger.pointsOf(collector.address)) >= int(coupons.glaze(CRACKLE).price):
+                break
             ledger.recordPurchase(collector.address, 0, 100, sender=admin)
         coupons.exchange(CRACKLE, 1, sender=collector)
     store = ShippingStore(":memory:", Fernet.generate_key())

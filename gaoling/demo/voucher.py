@@ -62,6 +62,9 @@ def run(ctx: Any) -> list[tuple[str, str]]:
         if stack is None:
             raise RuntimeError("the collector needs a firing certificate: run the quiz demo first")
         stack.certify(collector)
+    # The demo earns a collector several days of purchase points at once: lift the daily cap.
+    if int(ledger.purchaseDailyCap()) < 2**30 - 1 and ledger.hasRole(b"\x00" * 32, admin.address):
+        ledger.setPurchaseDailyCap(2**30 - 1, sender=admin)
     while int(coupons.balanceOf(collector.address, CRACKLE)) < 2:
         if stack is None and not ledger.hasRole(ledger.PURCHASE_RECORDER_ROLE(), admin.address):
             ledger.grantRole(ledger.PURCHASE_RECORDER_ROLE(), admin.address, sender=admin)

@@ -73,27 +73,36 @@ class ApeRun:
         return command, {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
 
     def __call__(self, *args: str, deployment: Path | None | str = "default", env: dict | None = None,
-                 timeout: int = 180, stdin: str | None = None) -> Result:
+                 timeout: int = 600, stdin: str | None = None) -> Result:
         command, full_env = self._command(args, deployment, env)
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, input=stdin,
                               env=full_env)
         return Result(done.returncode, done.stdout, done.stderr)
 
-    def all(self, calls: list[tuple[str, ...] | dict], env: dict | None = None, timeout: int = 240) -> list[Result]:
+    def all(self, calls: list[tuple[str, ...] | dict], env: dict | None = None, timeout: int = 600,
+            at_once: int = 3) -> list[Result]:
         """Each call is the argument tuple, or {"args": (...), "env": {...}, "stdin": "..."}; stdin is
-        closed unless given (as for a command run unattended)."""
-        procs = []
-        for call in calls:
-            spec = call if isinstance(call, dict) else {"args": call}
-            command, full_env = self._command(tuple(spec["args"]), env={**(env or {}), **spec.get("env", {})})
-            proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    env=full_env, stdin=subprocess.PIPE if "stdin" in spec else subprocess.DEVNULL)
-            procs.append((proc, spec.get("stdin")))
-        results = []
-        for proc, stdin in procs:
+        closed unless given (as for a command run unattended). At most `at_once` run together: the
+        machine has two cores, and more only makes each one slower."""
+        specs = [call if isinstance(call, dict) else {"args": call} for call in calls]
+        results: list[Result | None] = [None] * len(specs)
+        running: list[tuple[int, subprocess.Popen, str | None]] = []
+        pending = list(enumerate(specs))
+
+        def finish(entry: tuple[int, subprocess.Popen, str | None]) -> None:
+            index, proc, stdin = entry
             out, err = proc.communicate(input=stdin, timeout=timeout)
-            results.append(Result(proc.returncode, out, err))
-        return results
+            results[index] = Result(proc.returncode, out, err)
+
+        while pending or running:
+            while pending and len(running) < at_once:
+                index, spec = pending.pop(0)
+                command, full_env = self._command(tuple(spec["args"]), env={**(env or {}), **spec.get("env", {})})
+                proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env=full_env, stdin=subprocess.PIPE if "stdin" in spec else subprocess.DEVNULL)
+                running.append((index, proc, spec.get("stdin")))
+            finish(running.pop(0))
+        return [r for r in results if r is not None]
 
     def popen(self, *args: str, env: dict | None = None) -> subprocess.Popen:
         command, full_env = self._command(args, env=env)

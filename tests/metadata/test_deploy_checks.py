@@ -24,24 +24,25 @@ def _edit(path, fn):
 @pytest.fixture
 def own_platform(tmp_path):
     """A private copy of metadata/ (platform.yaml, collection, catalogue) that a test may edit,
-    cut to a cap of 30 (15 pieces of 2), so that each publication here is 30 token files."""
+    cut to a cap of 300 (15 pieces of 20), so that each publication here is 300 token files (the
+    sample's crowdfund campaigns need up to 100 of its pieces)."""
     shutil.copytree(PLATFORM.parent, tmp_path / "metadata", ignore=shutil.ignore_patterns("schemas", "quiz"))
     root = tmp_path / "metadata"
-    _edit(root / "catalogue" / "catalogue.yaml", lambda d: [p["edition"].update(size=2) for p in d["pieces"]])
+    _edit(root / "catalogue" / "catalogue.yaml", lambda d: [p["edition"].update(size=20) for p in d["pieces"]])
     collection = root / "collections" / "jingdezhen-blue-and-white.yaml"
-    collection.write_text(collection.read_text("utf-8").replace("cap: 10000", "cap: 30"), "utf-8")
+    collection.write_text(collection.read_text("utf-8").replace("cap: 10000", "cap: 300"), "utf-8")
     return root / "platform.yaml"
 
 
 def test_sizes_that_do_not_add_up_to_the_cap_stop_the_deploy(own_platform, project, chain, accounts, tmp_path):
-    _edit(own_platform.parent / "catalogue" / "catalogue.yaml", lambda d: d["pieces"][0]["edition"].update(size=1))
+    _edit(own_platform.parent / "catalogue" / "catalogue.yaml", lambda d: d["pieces"][0]["edition"].update(size=19))
     admin = accounts[0]
     nonce = admin.nonce
     with pytest.raises(PlatformConfigError) as exc:
         deploy_platform(own_platform, project=project, provider=chain.provider, deployer=admin,
                         out_dir=tmp_path / "deployments", export_verify=False)
     message = str(exc.value)
-    assert "add up to 29" in message and "cap is 30" in message and "catalogue.yaml" in message
+    assert "add up to 299" in message and "cap is 300" in message and "catalogue.yaml" in message
     assert admin.nonce == nonce and not (tmp_path / "deployments" / f"{chain.chain_id}.json").exists()
 
 

@@ -28,16 +28,17 @@ def studio_chain():
 
 @pytest.fixture
 def small_platform(tmp_path):
-    """metadata/ copied with a cap of 30 (15 pieces of 2 tokens), so each publication is small."""
+    """metadata/ copied with a cap of 300 (15 pieces of 20 tokens), so each publication is small
+    (the sample's crowdfund campaigns need up to 100 of its pieces)."""
     root = tmp_path / "metadata"
     shutil.copytree(PLATFORM.parent, root, ignore=shutil.ignore_patterns("schemas", "quiz"))
     catalogue = root / "catalogue" / "catalogue.yaml"
     doc = yaml.safe_load(catalogue.read_text("utf-8"))
     for piece in doc["pieces"]:
-        piece["edition"]["size"] = 2
+        piece["edition"]["size"] = 20
     catalogue.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
     collection = root / "collections" / "jingdezhen-blue-and-white.yaml"
-    collection.write_text(collection.read_text("utf-8").replace("cap: 10000", "cap: 30"), "utf-8")
+    collection.write_text(collection.read_text("utf-8").replace("cap: 10000", "cap: 300"), "utf-8")
     return root / "platform.yaml"
 
 

@@ -4,7 +4,7 @@
 plus a freely transferable second drop) with the production deploy engine, plays the `make demo`
 story on it (allowlist / public / fiat sales, split withdrawals, a gasless check-in, a referral, a
 coupon exchange, the quiz, a primary auction and a resale, two vouchers with a kiln failure re-fired
-and delivered), and then adds what analytics needs to see:
+and delivered, a crowdfunded drop that succeeds and one that refunds everybody), and then adds what analytics needs to see:
 
 - a second drop bought by a dozen fans, one of whom is a dealer who passes most of his tokens on,
   some of which travel further (a distribution network);
@@ -59,6 +59,7 @@ def play(project: Any, accounts: Any, chain: Any, out_dir: Path) -> SampleHistor
     from gaoling.deploy import deploy_platform
     from gaoling.demo import DemoContext
     from gaoling.demo import auction as demo_auction
+    from gaoling.demo import crowdfund as demo_crowdfund
     from gaoling.demo import edition as demo_edition
     from gaoling.demo import fan as demo_fan
     from gaoling.demo import quiz as demo_quiz
@@ -76,7 +77,8 @@ def play(project: Any, accounts: Any, chain: Any, out_dir: Path) -> SampleHistor
     ctx.ledger, ctx.coupons, ctx.certificate = contracts["points"], contracts["coupons"], contracts["certificate"]
     ctx.artworks, ctx.auction_house, ctx.vouchers = contracts["artworks"], contracts["auction"], contracts["vouchers"]
     ctx.edition = contracts["edition:jingdezhen-blue-and-white"]
-    for part in (demo_edition, demo_fan, demo_quiz, demo_auction, demo_voucher):
+    ctx.crowdfund = contracts.get("crowdfund")
+    for part in (demo_edition, demo_fan, demo_quiz, demo_auction, demo_voucher, demo_crowdfund):
         part.run(ctx)
 
     ledger, coupons, certificate, vouchers = ctx.ledger, ctx.coupons, ctx.certificate, ctx.vouchers
