@@ -96,7 +96,8 @@ test: setup
 	@$(MAKE) --no-print-directory chromium
 	$(APE) test tests/web $(PYTEST_ARGS)
 	$(APE) test tests/security tests/static $(PYTEST_ARGS)
-	$(APE) test tests/service $(PYTEST_ARGS)
+	@# Its own basetemp: concurrent pytest runs of the same user prune each other's numbered /tmp dirs.
+	$(APE) test tests/service --basetemp=$(CURDIR)/.cache/pytest-service $(PYTEST_ARGS)
 
 # The platform on a local anvil with the sample catalogue, the service and the page on
 # http://127.0.0.1:8000; prints how to add the dev chain to a wallet. Ctrl-C stops everything.

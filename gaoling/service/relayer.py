@@ -195,7 +195,6 @@ class Relayer:
 
     def sign(self, kind: str, args: list[Any], nonce: int, max_fee: int, tip: int, gas: int) -> Any:
         if kind == "noop":
-            from ape.api import TransactionAPI  # noqa: F401  (type only)
             txn = self.provider.network.ecosystem.create_transaction(
                 sender=self.sender, receiver=self.sender, value=0, nonce=nonce, gas_limit=21_000,
                 max_fee=max_fee, max_priority_fee=tip, chain_id=self.platform.chain_id, type=2)
@@ -313,7 +312,7 @@ class Relayer:
 
     def simulate(self, conn: Connection, kind: str, rows: list[Any]) -> list[Any]:
         """Rejects (with the reason) the entries the contract would skip or refuse; returns the rest."""
-        keep, now = [], time.time()
+        keep = []
         if kind == "checkin":
             ledger = self.platform.get("points")
             today = self.platform.today(self.provider, max_age=0)
@@ -339,7 +338,6 @@ class Relayer:
                     self._settle(conn, [r["id"]], REJECTED, reason=revert_reason(exc))
                     continue
                 keep.append(r)
-        del now
         return keep
 
     def _settle(self, conn: Connection, ids: list[str], status: str, *, reason: str | None = None,
