@@ -175,18 +175,18 @@ def test_signed_exchange_is_bound_to_member_and_chain(project, admin, ledger, co
     _fund(ledger, recorder, victim.address, 1000)
     signed = sign_exchange(victim, coupons, TRANSPARENT, 1, nonce=3)
     # changing any field (here: the amount) breaks the signature
-    tampered = (victim.address, TRANSPARENT, 5, 3, signed.deadline)
+    tampered = (victim.address, TRANSPARENT, 5, signed.max_points, 3, signed.deadline)
     with ape.reverts(coupons.GlazeCouponsInvalidSignature, member=victim.address):
         coupons.exchangeWithSignature(tampered, signed.signature, sender=relayer)
     # the attacker's own signature cannot spend the victim's points
     forged = sign_exchange(attacker, coupons, TRANSPARENT, 1, nonce=3)
-    victim_request = (victim.address, TRANSPARENT, 1, 3, forged.deadline)
+    victim_request = (victim.address, TRANSPARENT, 1, forged.max_points, 3, forged.deadline)
     with ape.reverts(coupons.GlazeCouponsInvalidSignature):
         coupons.exchangeWithSignature(victim_request, forged.signature, sender=relayer)
     # a domain with another chain id
     domain = signing.Domain.of(coupons)
     other_chain = signing.Domain(domain.name, domain.version, domain.chain_id + 1, domain.verifying_contract)
-    message = dict(zip(("member", "glazeId", "amount", "nonce", "deadline"), signed.request()))
+    message = dict(zip([f["name"] for f in EXCHANGE_TYPES["Exchange"]], signed.request(), strict=True))
     foreign = sign_typed(victim, other_chain, "Exchange", EXCHANGE_TYPES, message)
     with ape.reverts(coupons.GlazeCouponsInvalidSignature):
         coupons.exchangeWithSignature(signed.request(), foreign, sender=relayer)

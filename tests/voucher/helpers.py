@@ -61,7 +61,10 @@ class World:
     def mint_source(self, who: Any, quantity: int = 1) -> list[int]:
         """Buys `quantity` edition tokens for `who`; returns their ids."""
         first = int(self.edition.totalMinted()) + 1
-        self.edition.mintPublic(quantity, value=quantity * EDITION_PRICE, sender=who)
+        batch = int(self.edition.maxMintQuantity())  # each call is bounded (security review F-07)
+        for done in range(0, quantity, batch):
+            part = min(batch, quantity - done)
+            self.edition.mintPublic(part, value=part * EDITION_PRICE, sender=who)
         return list(range(first, first + quantity))
 
     def collector(self, who: Any, coupons: int = 1, glaze_id: int = CRACKLE) -> int:
