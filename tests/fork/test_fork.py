@@ -49,13 +49,18 @@ def test_pause_freezes_no_funds(project, accounts, upstream, fork):
         house.createBid(upstream.auction_id, sender=accounts[5], value=5 * ETHER)
     end = house.auction(upstream.auction_id).endTime
     fork.make_request("evm_setNextBlockTimestamp", [int(end) + 1])
-    winner, treasury = accounts[4], accounts[3]
-    before = treasury.balance
-    house.settle(upstream.auction_id, sender=accounts[5])  # settlement works while paused
-    assert project.GaolingArtworks.at(upstream.contracts["artworks"]).ownerOf(upstream.token_id) == winner.address
-    assert treasury.balance - before == upstream.top_bid * 500 // 10_000
+    # A pause stops the auction's clock (security review, docs/security.md): nobody can be outbid
+    # while bids are refused, so it cannot be settled until the clock runs again.
+    with ape.reverts(house.GaolingAuctionHouseClockPaused, auctionId=upstream.auction_id):
+        house.settle(upstream.auction_id, sender=accounts[5])
     house.unpause(sender=admin)
     assert not house.paused()
+    fork.make_request("evm_setNextBlockTimestamp", [int(house.effectiveEndTime(upstream.auction_id)) + 1])
+    winner, treasury = accounts[4], accounts[3]
+    before = treasury.balance
+    house.settle(upstream.auction_id, sender=accounts[5])  # nothing was frozen: it settles and pays
+    assert project.GaolingArtworks.at(upstream.contracts["artworks"]).ownerOf(upstream.token_id) == winner.address
+    assert treasury.balance - before == upstream.top_bid * 500 // 10_000
 
 
 def test_live_edition_sale_continues_on_fork(project, accounts, upstream, fork):
