@@ -88,6 +88,9 @@ SESSIONS := test-core-a test-core-b test-fork test-crowdfund test-metadata test-
             test-web test-security test-service
 .PHONY: test test-deploy $(SESSIONS)
 PYTEST_TMP = --basetemp=$(CURDIR)/.cache/pytest/$@
+test-deploy $(SESSIONS): | .cache/pytest
+.cache/pytest:
+	@mkdir -p $@
 
 test: setup
 	$(MAKE) --no-print-directory test-deploy
