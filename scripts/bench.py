@@ -1,6 +1,7 @@
 """Measure gas and throughput side by side with the named peers; write BENCHMARKS.md."""
 
 import importlib
+import json
 import platform
 import tempfile
 from pathlib import Path
@@ -72,6 +73,9 @@ def cli(skip_throughput: bool):
 
     from gaoling.bench import web as web_bench  # the page's bundle size: cheap, always measured
 
+    if throughput is None:  # --skip-throughput: keep the last measured figures, refresh only the sizes
+        last = Path(project.path) / "benchmarks" / "throughput.json"
+        throughput = json.loads(last.read_text()) if last.exists() else None
     throughput = {**(throughput or {}), **web_bench.measure()} or None
     context = (f"Measured by `make bench` on {platform.machine()} / Python {platform.python_version()}, "
                f"anvil chain id {chain.chain_id}. Gas is total transaction gas (receipt `gasUsed`).")
