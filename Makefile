@@ -76,7 +76,7 @@ demo: setup
 	$(APE) run demo --verbosity WARNING
 
 # The suite runs as separate `ape test` sessions, each with its own anvil and its own pytest temp dir.
-# The stale-cache test goes first and alone: it puts contracts/.cache into the stale state on purpose
+# The deploy suite goes first and alone: it puts contracts/.cache into the stale state on purpose
 # (issue 12 §1), and any other ape process started meanwhile would repair it. The deploy and fork
 # suites also need sessions of their own: they drive the deploy engine against chains whose history
 # other suites rewrite with snapshot reverts (same deployer and nonces, so the same addresses). The
@@ -84,22 +84,20 @@ demo: setup
 #
 # contracts/.cache holds tracked links to node_modules (see gaoling/dependency_links.py): never
 # remove it; `make setup` or any `ape run` of ours puts the links back if someone did.
-SESSIONS := test-deploy test-core-a test-core-b test-fork test-crowdfund test-metadata test-journeys test-analytics \
+SESSIONS := test-core-a test-core-b test-fork test-crowdfund test-metadata test-journeys test-analytics \
             test-web test-security test-service
-.PHONY: test test-stale-cache $(SESSIONS)
+.PHONY: test test-deploy $(SESSIONS)
 PYTEST_TMP = --basetemp=$(CURDIR)/.cache/pytest/$@
-test-stale-cache $(SESSIONS): | .cache/pytest
+test-deploy $(SESSIONS): | .cache/pytest
 .cache/pytest:
 	@mkdir -p $@
 
 test: setup
-	$(MAKE) --no-print-directory test-stale-cache
+	$(MAKE) --no-print-directory test-deploy
 	$(MAKE) --no-print-directory -j2 --output-sync=target $(SESSIONS)
 
-test-stale-cache:
-	$(APE) test tests/deploy/test_stale_cache.py $(PYTEST_TMP) $(PYTEST_ARGS)
 test-deploy:
-	$(APE) test tests/deploy --ignore=tests/deploy/test_stale_cache.py $(PYTEST_TMP) $(PYTEST_ARGS)
+	$(APE) test tests/deploy $(PYTEST_TMP) $(PYTEST_ARGS)
 test-core-a:
 	$(APE) test tests/auction tests/cli tests/edition tests/edition_py $(PYTEST_TMP) $(PYTEST_ARGS)
 test-core-b:
