@@ -10,7 +10,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from eth_account import Account
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -35,7 +35,9 @@ op = st.one_of(
 # Marked non-strict xfail so the suite stays usable while it is fixed; it still runs and reports.
 @pytest.mark.xfail(strict=False, reason="open: an accepted check-in uncredited after crash-before-broadcast "
                                          "interleavings (see the comment above)")
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+# No shrinking while it is a known failure: shrinking replays the whole relayer many times over.
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck),
+          phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(ops=st.lists(op, min_size=3, max_size=14))
 def test_points_equal_accepted_valid_distinct_checkins(project, chain, deployment, tmp_path_factory, ops):
     url = f"sqlite:///{tmp_path_factory.mktemp('prop') / (uuid.uuid4().hex + '.sqlite3')}"
