@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 
 from gaoling import display
 from gaoling.inputs import ZERO_ADDRESS
@@ -114,14 +114,9 @@ class CampaignSpec:
 # ---------------------------------------------------------------------- formatting
 
 
-def format_wei(value: int) -> str:
-    """Exact ether, e.g. `0.05 ether` (gaoling.display)."""
-    return display.ether(value)
-
-
-def format_time(timestamp: int) -> str:
-    """A unix time in China Standard Time and UTC, e.g. `2026-12-09 20:00:00 CST (12:00:00 UTC)`."""
-    return display.when(timestamp)
+# The shared formatters under the names this module's callers use.
+format_wei = display.ether   # exact ether, e.g. `0.05 ether`
+format_time = display.when   # China Standard Time and UTC
 
 
 def format_left(seconds: int) -> str:
@@ -129,8 +124,7 @@ def format_left(seconds: int) -> str:
     return "ended" if seconds <= 0 else display.duration(seconds)
 
 
-def _address(value: Any) -> str:
-    return to_checksum_address(str(getattr(value, "address", value)))
+_address = display.address
 
 
 # ---------------------------------------------------------------------- deploy and wire
