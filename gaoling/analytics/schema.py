@@ -240,6 +240,20 @@ blocks = sa.Table(
     sa.Column("timestamp", sa.BigInteger, nullable=False),
 )
 
+# ---------------------------------------------------------------- dashboard sign-ins (migration 0003)
+# One row per Sign-In with Ethereum accepted by the issuer dashboard (gaoling.analytics.access): the
+# session token is kept only as its SHA-256, and a signed sign-in message opens at most one session.
+dashboard_sessions = sa.Table(
+    "an_dashboard_sessions", metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column("message_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("address", ADDR, nullable=False),
+    sa.Column("chain_id", sa.BigInteger, nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),   # unix seconds
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+
 # The current owner of each ERC-721 token: its latest transfer. A view, so that it is always exactly
 # what the transfers say, whatever order they were indexed in and whatever a reorg rolled back.
 CURRENT_HOLDERS_VIEW = """

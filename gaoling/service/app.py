@@ -1,7 +1,8 @@
 """`create_app()`: the ASGI application (FastAPI) of the platform service.
 
 Routers live in gaoling.service.api; each is mounted under /api/v1 except the IPFS gateway
-(/ipfs/...) and the probes (/healthz, /readyz, /metrics). The collector page (gaoling.web, if
+(/ipfs/...) and the probes (/healthz, /readyz, /metrics). The issuer dashboard's reports are
+gaoling.analytics's (/api/v1/analytics, gaoling.analytics.access). The collector page (gaoling.web, if
 installed) is mounted last: `gaoling.web.router` (an APIRouter) is included when importable, so the
 page and the API are one process and one origin.
 """
@@ -84,6 +85,9 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
     app.include_router(shipping.router, prefix=API)
     app.include_router(ipfs.router)
     app.include_router(health.router)
+    from gaoling.analytics import access  # the issuer dashboard's reports, behind SIWE + admin role
+
+    access.mount(app, API + access.PREFIX)
     if include_web:
         mount_web(app)
     return app

@@ -1,5 +1,5 @@
-"""The real entry points: `ape run analytics sync/report` as subprocesses, and the dashboard router
-over HTTP (FastAPI's test client speaks ASGI through httpx)."""
+"""The real entry points: `ape run analytics sync/report` as subprocesses, and the background sync the
+service runs (the dashboard's HTTP API is in test_dashboard_api.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from fastapi import FastAPI, Header, HTTPException
-from fastapi.testclient import TestClient
-
-from gaoling.analytics.api import make_router
 from gaoling.analytics.store import dump
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,27 +53,6 @@ def test_cli_bad_input_is_one_clear_line(sample, rpc_url, db_url, tmp_path):
     assert wrong.exit_code == 2 and "--manifest is for chain 5 but --rpc" in wrong.output, wrong.output
     missing = runner.invoke(cli, ["report", "--database", "mysql://nope", "--out", str(tmp_path)])
     assert missing.exit_code == 2 and "supports sqlite and postgresql" in missing.output
-
-
-def test_dashboard_router_requires_the_services_admin_check(sample, make_indexer, engine):
-    make_indexer().sync()
-
-    def require_admin(authorization: str = Header("")):
-        if authorization != "Bearer admin":  # stands in for the service's SIWE session + role check
-            raise HTTPException(status_code=403, detail="admin role required")
-
-    app = FastAPI()
-    app.include_router(make_router(engine, require_admin), prefix="/api/analytics")
-    client = TestClient(app)
-    assert client.get("/api/analytics/reports/sales").status_code == 403
-    ok = {"Authorization": "Bearer admin"}
-    listing = client.get("/api/analytics/reports", headers=ok).json()
-    assert [r["name"] for r in listing["reports"]] == ["sales", "royalties", "holders", "network", "fans", "kiln"]
-    sales = client.get("/api/analytics/reports/sales", headers=ok).json()
-    edition = sample.contracts["edition:celadon"]
-    assert int(sales["totals"]["revenue_wei"]) >= edition.totalReceived()
-    missing = client.get("/api/analytics/reports/nope", headers=ok)
-    assert missing.status_code == 404 and "one of sales" in missing.json()["detail"]
 
 
 def test_background_follow_keeps_up_with_new_blocks(sample, make_indexer, engine, accounts):

@@ -24,7 +24,7 @@ def test_migrations_keep_their_own_version_table(db_url):
     assert {t.name for t in schema.EVENT_TABLES} <= names and "an_alembic_version" in names
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "service_0007"
-        assert conn.execute(sa.text("SELECT version_num FROM an_alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM an_alembic_version")).scalar() == "0003"
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), "base")
     left = set(sa.inspect(engine).get_table_names())
