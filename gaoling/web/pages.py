@@ -107,6 +107,9 @@ class WebSettings:
                 "quiz": self.api_base + "/quiz",
                 "shipping": self.api_base + "/shipping",
                 "member": self.api_base + "/members/{address}",
+                "staffShipping": self.api_base + "/staff/shipping/{voucherId}",
+                "staffTracking": self.api_base + "/staff/tracking/{voucherId}",
+                "analytics": self.api_base + "/analytics",
             },
         }
 
@@ -173,7 +176,8 @@ def settings_of(request: Request) -> WebSettings:
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 router = APIRouter(include_in_schema=False)
-STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+STATIC_FILES = {"app.js": "text/javascript; charset=utf-8", "dashboard.js": "text/javascript; charset=utf-8",
+                "app.css": "text/css; charset=utf-8"}
 
 
 def _render(request: Request, page: str, **context: Any) -> HTMLResponse:
@@ -221,7 +225,9 @@ def _simple(name: str):
     return page
 
 
-for _name in ("me", "checkin", "quiz", "coupons", "custom", "staff"):
+# The studio's own pages (staff, dashboard) are public HTML; their data comes only from the service's
+# endpoints, each behind Sign-In with Ethereum and a role read on chain.
+for _name in ("me", "checkin", "quiz", "coupons", "custom", "staff", "dashboard"):
     router.add_api_route(f"/{_name}", _simple(_name), methods=["GET"], response_class=HTMLResponse)
 
 
@@ -235,7 +241,7 @@ def config(request: Request) -> JSONResponse:
 def static(name: str, request: Request) -> Response:
     """The bundle and the stylesheet (a fixed list: nothing else under the folder is served)."""
     if name not in STATIC_FILES or not (STATIC / name).is_file():
-        raise HTTPException(404, f"no static file {name!r}" + ("; run `make web`" if name == "app.js" else ""))
+        raise HTTPException(404, f"no static file {name!r}" + ("; run `make web`" if name.endswith(".js") else ""))
     headers = _security_headers(settings_of(request))
     headers["Cache-Control"] = "no-cache"
     return FileResponse(STATIC / name, media_type=STATIC_FILES[name], headers=headers)
@@ -243,5 +249,8 @@ def static(name: str, request: Request) -> Response:
 
 def mount(app: FastAPI, settings: WebSettings) -> None:
     """Adds the page to `app` with explicit settings (a standalone app, or a service that passes them)."""
+    from gaoling.web import staff
+
     app.state.web_settings = settings
+    app.include_router(staff.router, prefix=settings.api_base)
     app.include_router(router)

@@ -217,3 +217,31 @@ def connect(page) -> None:
         raise AssertionError(f"no wallet button; wallet bar: {page.inner_html('#wallet')!r}; errors: {page.js_errors}") from None
     button.click()
     page.wait_for_selector("#wallet .address")
+
+
+@pytest.fixture
+def bought_voucher(project, chain, contracts, accounts, sale_times, monkeypatch):
+    """A collector who bought 5 pieces (100 purchase points), exchanged a coupon, passed the quiz
+    (attested by the quiz attester) and bought a voucher: each step through the same domain
+    functions and contract calls the CLI uses. The redeem is the page's, with the shipping form."""
+    from cryptography.fernet import Fernet
+
+    from gaoling import signing
+    from gaoling.quiz.attestation import Attester
+    from gaoling.quiz.certificate import submit
+
+    monkeypatch.setenv("GAOLING_SHIPPING_KEY", Fernet.generate_key().decode())  # the studio's sealing key
+    collector = accounts[3]
+    edition = project.GaolingEdition.at(contracts["edition:jingdezhen-blue-and-white"])
+    coupons = project.GlazeCoupons.at(contracts["coupons"])
+    certificate = project.FiringCertificate.at(contracts["certificate"])
+    vouchers = project.GaolingVouchers.at(contracts["vouchers"])
+    warp(chain, sale_times["public"] - chain.pending_timestamp + 60)
+    edition.mintPublic(5, value=edition.phase(1).price * 5, sender=collector)
+    coupons.exchange(1, 1, sender=collector)
+    attester = Attester(accounts[8], signing.Domain.of(certificate))
+    submit(certificate, attester.sign(collector.address, 1, 5, chain.pending_timestamp), collector)
+    voucher_id = vouchers.totalIssued() + 1
+    price = next(r.price for r in vouchers.ranges(edition) if r.open)
+    vouchers.buy(edition, 1, value=price, sender=collector)
+    return collector, voucher_id, vouchers

@@ -314,36 +314,11 @@ def test_quiz_fail_then_pass_after_cooldown_and_mint_certificate(open_wallet, se
     shoot(page, "quiz-passed")
 
 
-@pytest.fixture
-def bought_voucher(project, chain, contracts, accounts, sale_times, monkeypatch):
-    """A collector who bought 5 pieces (100 purchase points), exchanged a coupon, passed the quiz
-    (attested by the quiz attester) and bought a voucher: each step through the same domain
-    functions and contract calls the CLI uses. The redeem is the page's, with the shipping form."""
-    from cryptography.fernet import Fernet
-
-    from gaoling import signing
-    from gaoling.quiz.attestation import Attester
-    from gaoling.quiz.certificate import submit
-
-    monkeypatch.setenv("GAOLING_SHIPPING_KEY", Fernet.generate_key().decode())  # the studio's sealing key
-    collector = accounts[3]
-    edition = project.GaolingEdition.at(contracts["edition:jingdezhen-blue-and-white"])
-    coupons = project.GlazeCoupons.at(contracts["coupons"])
-    certificate = project.FiringCertificate.at(contracts["certificate"])
-    vouchers = project.GaolingVouchers.at(contracts["vouchers"])
-    warp(chain, sale_times["public"] - chain.pending_timestamp + 60)
-    edition.mintPublic(5, value=edition.phase(1).price * 5, sender=collector)
-    coupons.exchange(1, 1, sender=collector)
-    attester = Attester(accounts[8], signing.Domain.of(certificate))
-    submit(certificate, attester.sign(collector.address, 1, 5, chain.pending_timestamp), collector)
-    voucher_id = vouchers.totalIssued() + 1
-    price = next(r.price for r in vouchers.ranges(edition) if r.open)
-    vouchers.buy(edition, 1, value=price, sender=collector)
-    return collector, voucher_id, vouchers
-
-
-def test_redeem_with_shipping_form_staff_fire_and_ship_then_collector_confirms_delivery(
-        open_wallet, server, accounts, bought_voucher):
+def test_redeem_ship_deliver_then_the_studio_reads_it_on_the_dashboard(
+        open_wallet, server, service, deployment, accounts, chain, contracts, project, bought_voucher):
+    """Redeem with the shipping form; staff fire, print the label (details from the service's staff
+    endpoint) and ship (tracking commitment from the service); the collector confirms delivery; the
+    studio admin signs in to the dashboard and sees it all in the charts, in zh-CN."""
     collector, voucher_id, vouchers = bought_voucher
     page, wallet = open_wallet(collector)
     goto(page, server, "/custom")
@@ -375,7 +350,7 @@ def test_redeem_with_shipping_form_staff_fire_and_ship_then_collector_confirms_d
     assert [s["state"] for s in history] == ["confirmed"]   # the service matched the on-chain commitment
     assert vouchers.statusOf(voucher_id) == 1
 
-    staff, _ = open_wallet(accounts[0], viewport=DESKTOP)
+    staff, staff_wallet = open_wallet(accounts[0], viewport=DESKTOP)
     goto(staff, server, "/staff")
     connect(staff)
     item = f"#queue li[data-voucher='{voucher_id}']"
@@ -386,10 +361,32 @@ def test_redeem_with_shipping_form_staff_fire_and_ship_then_collector_confirms_d
     staff.locator(f"{item} button.fired").click()
     staff.wait_for_selector(f"{item}[data-status='3']", timeout=30_000)
     shoot(staff, "staff-queue")
+    # The label: the confirmed details come from the service, for a fresh SIWE of the staff wallet.
+    staff.locator(f"{item} button.label").click()
+    staff.wait_for_selector("#label:not([hidden]) .label-name", timeout=30_000)
+    assert staff.inner_text("#label .label-name") == "王小明" and staff.inner_text("#label .label-city") == "景德镇"
+    signed_in = [c for c in staff_wallet.calls if c["method"] == "personal_sign"]
+    assert len(signed_in) == 1
+    text = bytes.fromhex(signed_in[0]["params"][0][2:]).decode()
+    assert text.startswith(f"{server.split('//')[1]} wants you to sign in") and f"Chain ID: {chain.chain_id}" in text
+    shoot(staff, "staff-label")
+    staff.click("#label-close")
+    assert "王小明" not in staff.content()   # the details leave the page with the label
     staff.fill(f"#tracking-{voucher_id}", "SF1234567890")
     staff.locator(f"{item} button.shipped").click()
-    staff.wait_for_selector(f"#staff-status[data-state=confirmed]", timeout=30_000)
+    salt_of = f"#shipped-list li[data-voucher='{voucher_id}'] .tracking-salt"
+    staff.wait_for_selector(salt_of, timeout=30_000)
     assert vouchers.statusOf(voucher_id) == 4  # shipped
+    # The tracking commitment is the service's (commit_tracking, salted), never a guessable hash.
+    from eth_utils import keccak
+
+    from gaoling.voucher.shipping import commit_tracking
+
+    shipped = [log for log in vouchers.PieceShipped.range(0, chain.blocks.head.number + 1) if log.tokenId == voucher_id]
+    onchain = bytes(shipped[-1].trackingCommitment)
+    assert onchain != keccak(text=f"SF1234567890:{voucher_id}")
+    assert onchain == commit_tracking("SF1234567890", staff.locator(salt_of).get_attribute("data-salt"))
+    assert not staff.js_errors, staff.js_errors
 
     page, _ = open_wallet(collector)
     goto(page, server, "/custom")
@@ -401,3 +398,49 @@ def test_redeem_with_shipping_form_staff_fire_and_ship_then_collector_confirms_d
     assert vouchers.statusOf(voucher_id) == 5  # delivered
     no_serious_axe(page)
     shoot(page, "custom-delivered")
+
+    # The dashboard: every event indexed into the service's database, as `ape run analytics sync` does.
+    from gaoling.analytics.api import report_json
+    from gaoling.analytics.service import build_indexer
+    from gaoling.analytics.store import migrate
+
+    migrate(service.engine)
+    indexer, engine = build_indexer(rpc=chain.provider.uri, manifest=deployment, engine=service.engine)
+    indexer.sync()
+    goto(page, server, "/dashboard")   # a collector's wallet is refused, in both languages' problem
+    page.click("#dash-signin")
+    page.wait_for_selector("#dash-status[data-state=denied]", timeout=30_000)
+    assert "DEFAULT_ADMIN_ROLE" in page.inner_text("#dash-status") and page.locator("section.report").count() == 0
+
+    admin, _ = open_wallet(accounts[0])   # the deployer holds DEFAULT_ADMIN_ROLE on the dev chain
+    goto(admin, server, "/dashboard")
+    connect(admin)
+    admin.click("#dash-signin")
+    admin.wait_for_selector("#dash-status[data-state=ready]", timeout=60_000)
+    assert admin.locator("html").get_attribute("lang") == "zh-CN"
+    assert admin.locator("section.report h2").all_inner_texts() == [
+        "销售与收入", "版税", "持有人", "经销与流通网络", "粉丝", "窑炉与履约"]
+    canvases = admin.locator("canvas[data-rendered='1']").count()
+    assert canvases == sum(len(report_json(engine, n)["charts"]) for n in
+                           ("sales", "royalties", "holders", "network", "fans", "kiln")) >= 10
+    drawn = admin.evaluate("""() => [...document.querySelectorAll('canvas')].map((c) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+        return false; })""")
+    assert all(drawn), drawn
+    # Real numbers: what the chain says, and what `ape run analytics report` computes from the tables.
+    edition = project.GaolingEdition.at(contracts["edition:jingdezhen-blue-and-white"])
+    revenue = admin.locator("[data-report=sales] dd[data-total=revenue_wei]")
+    assert int(revenue.get_attribute("data-value")) == edition.totalReceived() > 0
+    assert "ETH" in revenue.inner_text()
+    assert admin.locator("[data-report=kiln] dd[data-total=vouchers]").inner_text() == "1"
+    kiln = report_json(engine, "kiln")["charts"][0]
+    cells = admin.locator("[data-report=kiln] figure[data-chart=vouchers-per-state] tbody tr").all()
+    shown = {row.locator("td").nth(0).text_content(): row.locator("td").nth(1).text_content() for row in cells}
+    assert shown["已收货"] == "1" and shown["已发放"] == "0"
+    assert list(shown.values()) == [str(v) for v in kiln["data"]["datasets"][0]["data"]]
+    stored = admin.evaluate("JSON.stringify([{...localStorage}, {...sessionStorage}])")
+    assert "token" not in stored.lower()   # the session token stays in the page's memory
+    no_serious_axe(admin)
+    assert not admin.js_errors, admin.js_errors   # Chart.js under the strict CSP: no violation
+    shoot(admin, "dashboard")

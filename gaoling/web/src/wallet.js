@@ -2,7 +2,7 @@
 // legacy window.ethereum. The chosen provider is wrapped in viem clients; a wrong chain is fixed
 // with wallet_switchEthereumChain, or wallet_addEthereumChain (EIP-3085) when the wallet does not
 // know the chain yet.
-import { createClient, custom, getAddress, http } from "viem";
+import { createClient, custom, getAddress, http, stringToHex } from "viem";
 // Only the actions the page uses, so the bundle carries no others (viem's full clients bring all).
 import {
   getBalance, getBlock, getContractEvents, readContract, signTypedData, simulateContract,
@@ -89,6 +89,11 @@ export async function switchChain() {
 
 export function writer() {
   return bind(createClient({ account: state.address, transport: custom(state.provider) }), { signTypedData, writeContract });
+}
+
+/** EIP-191 personal_sign of a text (a sign-in message) by the connected account. */
+export async function signMessage(message) {
+  return state.provider.request({ method: "personal_sign", params: [stringToHex(message), state.address] });
 }
 
 export async function balance() {

@@ -1,19 +1,83 @@
-// Staff page: only for wallets holding FULFILMENT_ROLE on the vouchers contract (checked on chain).
-// The kiln queue, and moving vouchers through their states with the staff wallet's own
-// transactions; a printable shipping label.
+// Staff page: for wallets holding FULFILMENT_ROLE on the vouchers contract. The kiln queue is
+// public chain state; each move is the staff wallet's own transaction. What only the studio may
+// see or compute comes from the service, each request signed in with SIWE and checked there
+// against the role on chain: a voucher's confirmed shipping details (the label) and the salted
+// tracking commitment that markShipped publishes. The browser never derives either itself.
 import { keccak256, toHex } from "viem";
 import { el, $, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import { send, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { contract, read, requireWallet } from "./common.js";
+import { post, problemText } from "./service.js";
+import { signIn } from "./siwe.js";
 
 const FULFILMENT_ROLE = keccak256(toHex("FULFILMENT_ROLE"));
+const STATEMENT = "Sign in to the Gaoling fulfilment staff page.";
+const LABEL_FIELDS = ["name", "phone", "address", "city", "postcode", "country"];
 
 export default async function staff(config) {
   const vouchers = contract("GaolingVouchers", config.contracts.vouchers);
   const status = $("#staff-status");
   const gate = $("#staff-gate");
+  const label = $("#label");
+  const endpoint = (template, id) => template.replace("{voucherId}", id.toString());
+
+  function problem(error) {
+    status.dataset.state = "error";
+    status.dataset.error = error?.problem?.code || "unknown";
+    replace(status, el("strong", { text: t("tx.failed") }), el("p", { class: "reason", text: problemText(error) }));
+  }
+
+  /** Asks the service with a fresh staff sign-in; the answer, or null after showing why not. */
+  async function ask(template, id, extra = {}) {
+    const proof = await signIn(status, STATEMENT, "/staff");
+    if (!proof) return null;
+    try {
+      showStep(status, "staff.asking");
+      const answer = await post(endpoint(template, id), { ...proof, ...extra });
+      delete status.dataset.state;
+      replace(status);
+      return answer;
+    } catch (error) {
+      problem(error);
+      return null;
+    }
+  }
+
+  function closeLabel() {
+    replace($("#label-body"));  // the recipient's details leave the page with the label
+    label.hidden = true;
+    delete document.body.dataset.print;
+  }
+
+  async function showLabel(id) {
+    const answer = await ask(config.service.staffShipping, id);
+    if (!answer) return;
+    const d = answer.details;
+    replace($("#label-body"),
+      el("p", { class: "label-voucher", text: t("staff.labelVoucher", { id: id.toString() }) }),
+      el("dl", { class: "attributes", "data-voucher": id.toString() },
+        ...LABEL_FIELDS.filter((f) => d[f]).flatMap((f) => [el("dt", { text: t(`staff.fields.${f}`) }),
+          el("dd", { class: `label-${f}`, text: d[f] })])));
+    label.hidden = false;
+    document.body.dataset.print = "label";
+    $("#label-print").focus();
+  }
+
+  async function ship(id) {
+    const tracking = $(`#tracking-${id}`).value.trim();
+    if (!tracking) { showStep(status, "staff.trackingMissing"); status.dataset.state = "error"; $(`#tracking-${id}`).focus(); return; }
+    const answer = await ask(config.service.staffTracking, id, { tracking });
+    if (!answer) return;
+    if (!await send(status, { ...vouchers, functionName: "markShipped", args: [id, answer.commitment] })) return;
+    // The salt opens the commitment: staff pass it to the holder with the tracking number.
+    $("#shipped").hidden = false;
+    $("#shipped-list").append(el("li", { "data-voucher": id.toString() },
+      el("span", { text: t("staff.shippedSalt", { id: id.toString() }) }), " ",
+      el("code", { class: "tracking-salt", "data-salt": answer.salt, text: answer.salt })));
+    await queue();
+  }
 
   async function queue() {
     const total = await read(vouchers, "totalIssued");
@@ -34,12 +98,9 @@ export default async function staff(config) {
           el("button", { type: "button", class: "fired", onclick: () => move("markFired", [id, $(`#photo-${id}`).value.trim()])() }, t("staff.fired")));
       }
       if (state === 3) {
-        li.append(el("label", { for: `tracking-${id}`, text: t("staff.tracking") }), el("input", { id: `tracking-${id}`, type: "text" }),
-          el("button", { type: "button", class: "shipped", onclick: () => {
-            const tracking = $(`#tracking-${id}`).value.trim();
-            return move("markShipped", [id, keccak256(toHex(`${tracking}:${id}`))])();
-          } }, t("staff.shipped")),
-          el("button", { type: "button", class: "secondary", onclick: () => window.print() }, t("staff.label")));
+        li.append(el("label", { for: `tracking-${id}`, text: t("staff.tracking") }), el("input", { id: `tracking-${id}`, type: "text", autocomplete: "off" }),
+          el("button", { type: "button", class: "shipped", onclick: () => ship(id) }, t("staff.shipped")),
+          el("button", { type: "button", class: "secondary label", onclick: () => showLabel(id) }, t("staff.label")));
       }
       items.push(li);
     }
@@ -49,7 +110,9 @@ export default async function staff(config) {
   async function check() {
     const member = requireWallet();
     $("#kiln").hidden = true;
+    closeLabel();
     if (!member) { showStep(gate, "wallet.connectFirst"); return; }
+    // A convenience only: the service refuses the staff data to anyone without the role.
     const allowed = await read(vouchers, "hasRole", [FULFILMENT_ROLE, member]);
     if (!allowed) { showStep(gate, "staff.denied"); gate.dataset.state = "denied"; return; }
     showStep(gate, "staff.allowed");
@@ -57,6 +120,8 @@ export default async function staff(config) {
     $("#kiln").hidden = false;
     await queue();
   }
+  $("#label-print").addEventListener("click", () => window.print());
+  $("#label-close").addEventListener("click", closeLabel);
   $("#staff-signin").addEventListener("click", check);
   wallet.subscribe(() => check());
   await check();
