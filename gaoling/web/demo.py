@@ -64,6 +64,8 @@ def banner(base_url: str, rpc_url: str, chain_id: int, accounts: Any) -> str:
         "",
         f"Collector page: {base_url}/   (English: {base_url}/?lang=en)",
         f"Staff page:     {base_url}/staff   (account 0 holds FULFILMENT_ROLE on this dev chain)",
+        f"Dashboard:      {base_url}/dashboard   (account 0 is the admin; index the chain first with "
+        f"`ape run analytics sync --rpc {rpc_url} --manifest {SCRATCH}/{chain_id}.json`)",
         "",
         "Add the dev chain to your wallet (the page also offers it when you connect):",
         f"  network name  Gaoling local chain",
