@@ -86,6 +86,29 @@ def test_a_wallet_without_the_admin_role_gets_403_naming_the_field(sample, clien
     assert "管理员" in problem["detail"] and refused.headers["content-type"].startswith("application/problem+json")
 
 
+def test_a_contract_wallet_admin_signs_in_through_erc1271(sample, client, accounts, project):
+    """After a handover the admin is a Safe: its owner's signature, checked by isValidSignature."""
+    admin, owner = accounts[0], accounts[6]
+    wallet = project.ContractWallet.deploy(owner, sender=admin)
+    sample.contracts["vouchers"].grantRole(b"\x00" * 32, wallet, sender=admin)
+
+    class AsWallet:  # the sign-in names the wallet's address; its owner's key signs
+        address = wallet.address
+        private_key = owner.private_key
+
+    signed = client.post(f"{BASE}/session", json=siwe(AsWallet, sample.chain_id))
+    assert signed.status_code == 201, signed.text
+    assert signed.json()["address"] == wallet.address
+    assert client.get(f"{BASE}/reports", headers=bearer(signed.json()["token"])).status_code == 200
+
+    class Stranger:  # another key: the wallet refuses it
+        address = wallet.address
+        private_key = accounts[9].private_key
+
+    refused = client.post(f"{BASE}/session", json=siwe(Stranger, sample.chain_id, nonce="Hh3kPq9Wn2Lm7Rt5"))
+    assert refused.status_code == 401 and refused.json()["field"] == "signature"
+
+
 def test_an_admin_whose_role_is_revoked_loses_the_open_session(sample, client, accounts):
     vouchers = sample.contracts["vouchers"]
     admin, deputy = accounts[0], accounts[7]
