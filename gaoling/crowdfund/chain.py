@@ -257,9 +257,9 @@ class CampaignStatus:
         for t in self.tiers:
             kind = "digital + fired piece (voucher)" if t.physical else "digital"
             rows.append((f"tier {t.index}", f"{format_wei(t.price)} each, {t.pledged}/{t.cap} pledged, {kind}"))
-        for p in self.payees:
+        for i, p in enumerate(self.payees):
             done = "released" if p.released else f"may release {format_wei(p.releasable)}" if p.releasable else "on success"
-            rows.append((f"payee {p.address}", f"{p.bps / 100:g}% ({done})"))
+            rows.append((f"payee {i}", f"{p.bps / 100:g}% to {p.address} ({done})"))
         rows.append(("held", f"escrowed {format_wei(self.escrowed)}, releasable to payees "
                              f"{format_wei(self.releasable)}, refunds owed {format_wei(self.refunds_owed)}"))
         if self.paused:

@@ -168,4 +168,5 @@ def test_a_failed_campaign_refunds_every_wei_in_english(open_wallet, server, acc
     assert chain.provider.get_balance(crowdfund.address) == 0
     page.wait_for_selector("body[data-campaign-state=failed]")
     assert page.locator("#refund").is_hidden()
+    assert page.locator("#campaign-facts .owed").get_attribute("data-owed") == "0"
     shoot(page, "crowdfund-refunded")

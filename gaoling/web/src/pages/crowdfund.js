@@ -86,6 +86,9 @@ export async function campaign(config) {
       el("p", { id: "progress-label", class: "raised", text: t("crowdfund.progress", { raised: money(c.raisedWei), goal: money(c.goalWei), percent: c.progress.percent }) }),
       progressBar(c, "progress-label"),
       el("p", { class: "pieces", text: t("crowdfund.pieces", { n: c.pieces }) }),
+      // After a failure or a cancel, `raised` is what pledgers have not yet taken back.
+      c.state === "failed" || c.state === "cancelled"
+        ? el("p", { class: "owed", "data-owed": c.held.refundsOwedWei, text: t("crowdfund.refundsOwed", { amount: money(c.held.refundsOwedWei) }) }) : null,
       ...deadlineFacts(c, lang),
       el("p", { text: c.walletLimit ? t("crowdfund.walletLimit", { n: c.walletLimit }) : t("crowdfund.noWalletLimit") }),
       c.paused ? el("p", { class: "warn", "data-state": "paused", text: t("crowdfund.paused") }) : null);
