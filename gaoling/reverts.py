@@ -53,15 +53,18 @@ PANIC_CODES = {
 }
 
 VOUCHER_STATUS = ("issued", "requested", "in-kiln", "fired", "shipped", "delivered", "failed", "refunded")
+CROWDFUND_STATUS = ("none", "funding", "succeeded", "failed", "cancelled")
 EDITION_PHASES = {0: "allowlist", 1: "public"}
 
-_TIME_ARGS = {"expiry", "deadline", "timestamp", "nowTimestamp", "endTime", "unlocksAt", "dueAt"}
+_TIME_ARGS = {"expiry", "deadline", "timestamp", "nowTimestamp", "endTime", "unlocksAt", "dueAt", "earliest", "latest"}
 # Per error: arguments that are wei amounts or durations (their names alone are ambiguous).
 _WEI_ARGS = {
     "EditionWrongPayment": {"expected", "sent"}, "VoucherWrongPayment": {"expected", "sent"},
     "GaolingAuctionHouseBidTooLow": {"bid", "minimum"}, "GaolingAuctionHouseBidTooHigh": {"bid"},
     "GaolingAuctionHouseReserveOutOfBounds": {"reserve", "min", "max"},
     "GaolingAuctionHouseWithdrawalFailed": {"amount"}, "InsufficientBalance": {"balance", "needed"},
+    "GaolingCrowdfundWrongPayment": {"expected", "sent"}, "GaolingCrowdfundInvalidGoal": {"goal", "maxRaise"},
+    "GaolingCrowdfundRaiseTooLarge": {"maxRaise"}, "GaolingCrowdfundInvalidTier": {"price"},
 }
 _DURATION_ARGS = {
     "GaolingAuctionHouseDurationOutOfBounds": {"duration", "min", "max"},
@@ -196,6 +199,73 @@ SENTENCES: dict[str, tuple[str, str]] = {
                       "兑换凭证 {tokenId} 在兑换进行中不可转让。"),
     "RevenueSplitNothingDue": ("{payee} has nothing to withdraw yet.", "{payee} 目前没有可提取的款项。"),
     "RevenueSplitNotPayee": ("{account} is not a payee of this revenue split.", "{account} 不是此收入分配的收款人。"),
+    # crowdfund (collector-facing first, then the issuer's)
+    "GaolingCrowdfundUnknownCampaign": ("Campaign {campaignId} does not exist.", "众筹 {campaignId} 不存在。"),
+    "GaolingCrowdfundNotFunding": (
+        "Campaign {campaignId} is {status} or past its deadline ({deadline}): pledges and withdrawals are closed; "
+        "after the deadline, claim or refund.",
+        "众筹 {campaignId} 处于 {status} 状态或已过截止时间（{deadline}）：认筹与撤回已关闭；截止后请领取或退款。"),
+    "GaolingCrowdfundNotEnded": ("Campaign {campaignId} runs until {deadline}; it can be finalized after that.",
+                                 "众筹 {campaignId} 截止于 {deadline}，之后才能结算。"),
+    "GaolingCrowdfundNotSucceeded": (
+        "Campaign {campaignId} has not succeeded ({status}): there is nothing to claim; if it failed or was "
+        "cancelled, take your refund.",
+        "众筹 {campaignId} 未成功（{status}），无可领取；若已失败或被取消，请申请退款。"),
+    "GaolingCrowdfundNotRefundable": (
+        "Campaign {campaignId} is {status}: refunds open only when it fails or is cancelled (before the deadline, "
+        "withdraw instead).",
+        "众筹 {campaignId} 处于 {status} 状态：只有失败或被取消后才能退款（截止前请撤回认筹）。"),
+    "GaolingCrowdfundUnknownTier": ("Campaign {campaignId} has no tier {tier}.", "众筹 {campaignId} 没有第 {tier} 档。"),
+    "GaolingCrowdfundZeroQuantity": ("Pledge at least one piece.", "至少认筹 1 件。"),
+    "GaolingCrowdfundTierSoldOut": ("Tier {tier} of campaign {campaignId} has only {remaining} pieces left.",
+                                    "众筹 {campaignId} 的第 {tier} 档只剩 {remaining} 件。"),
+    "GaolingCrowdfundWalletLimitExceeded": (
+        "{wallet} may pledge only {remaining} more pieces in campaign {campaignId} (the per-wallet limit).",
+        "{wallet} 在众筹 {campaignId} 中最多还能认筹 {remaining} 件（每个钱包的上限）。"),
+    "GaolingCrowdfundWrongPayment": ("The pledge must pay exactly {expected}, {sent} was sent.",
+                                     "认筹须恰好支付 {expected}，实际发送 {sent}。"),
+    "GaolingCrowdfundNothingPledged": (
+        "{pledger} holds no pledge in campaign {campaignId} (never pledged, or already withdrawn, claimed or refunded).",
+        "{pledger} 在众筹 {campaignId} 中没有认筹（从未认筹，或已撤回、领取或退款）。"),
+    "GaolingCrowdfundPaused": ("The crowdfund is paused: pledges and claims wait; withdrawals and refunds still work.",
+                               "众筹已暂停：认筹与领取暂停；撤回与退款仍可进行。"),
+    "GaolingCrowdfundNotPaused": ("The crowdfund is not paused.", "众筹未暂停。"),
+    "GaolingCrowdfundInvalidRecipient": ("Name a real address to receive the ETH, not {recipient}.",
+                                         "请指定有效的收款地址，而不是 {recipient}。"),
+    "GaolingCrowdfundNotPayee": ("{account} is not a payee of campaign {campaignId}.", "{account} 不是众筹 {campaignId} 的收款人。"),
+    "GaolingCrowdfundAlreadyReleased": ("{payee} has already released its share of campaign {campaignId}.",
+                                        "{payee} 已提取众筹 {campaignId} 的份额。"),
+    "GaolingCrowdfundInsufficientGasForHook": (
+        "Too little gas was left to record the purchase's points; send the transaction with a higher gas limit.",
+        "剩余燃料不足以记录本次购买的积分；请提高燃料上限后重新发送。"),
+    "GaolingCrowdfundBatchTooLarge": ("A delivery batch takes at most {max} pledgers, {size} were given.",
+                                      "每批交付最多 {max} 位认筹人，实际给出 {size} 位。"),
+    "GaolingCrowdfundInvalidAdmin": ("The admin must be a real address, not {admin}.", "管理员须为有效地址，而不是 {admin}。"),
+    "GaolingCrowdfundInvalidEdition": ("{edition} is not an edition contract (no cap or totalMinted).",
+                                       "{edition} 不是藏品系列合约（没有 cap 或 totalMinted）。"),
+    "GaolingCrowdfundNotMinter": ("The crowdfund does not hold MINTER_ROLE on {edition}; grant it first.",
+                                  "众筹合约在 {edition} 上没有 MINTER_ROLE；请先授予。"),
+    "GaolingCrowdfundNoVoucherGrant": ("A physical tier needs GRANTER_ROLE for the crowdfund on the vouchers {vouchers}.",
+                                       "实物档位需要众筹合约在兑换凭证合约 {vouchers} 上拥有 GRANTER_ROLE。"),
+    "GaolingCrowdfundInvalidDeadline": ("The deadline {deadline} must be between {earliest} and {latest} (90 days).",
+                                        "截止时间 {deadline} 须介于 {earliest} 与 {latest}（90 天）之间。"),
+    "GaolingCrowdfundInvalidTierCount": ("A campaign has 1 to 8 tiers, not {count}.", "一个众筹有 1 到 8 个档位，而不是 {count} 个。"),
+    "GaolingCrowdfundInvalidTier": ("Tier {index} needs a price above zero and a cap of 1 to 65535 (price {price}, cap {cap}).",
+                                    "第 {index} 档须价格大于零、上限为 1 到 65535 件（价格 {price}，上限 {cap}）。"),
+    "GaolingCrowdfundInvalidWalletLimit": ("The per-wallet limit is 0 (none) to 65535 pieces, not {limit}.",
+                                           "每个钱包的上限为 0（不限）到 65535 件，而不是 {limit}。"),
+    "GaolingCrowdfundInvalidGoal": ("The goal {goal} must be above zero and reachable: at most {maxRaise} with every tier sold out.",
+                                    "目标 {goal} 须大于零且可达成：所有档位售罄最多筹得 {maxRaise}。"),
+    "GaolingCrowdfundRaiseTooLarge": ("Price x cap over all tiers ({maxRaise}) is more than the contract can hold.",
+                                      "所有档位的价格 x 上限之和（{maxRaise}）超出合约可容纳的金额。"),
+    "GaolingCrowdfundEditionCapTooSmall": ("The tiers need {required} pieces but {edition} has room for {available}.",
+                                           "各档位共需 {required} 件，但 {edition} 只剩 {available} 件的空间。"),
+    "GaolingCrowdfundInvalidPayees": ("{payees} payees with {shares} shares: give 1 to 16 payees, one share each.",
+                                      "{payees} 位收款人对应 {shares} 个份额：请给出 1 到 16 位收款人，每人一个份额。"),
+    "GaolingCrowdfundInvalidPayee": ("Payee {payee} with {bps} bps: a payee is a real address, listed once, with 1 to 10000 bps.",
+                                     "收款人 {payee}（{bps} 基点）无效：收款人须为有效地址、只出现一次、份额 1 到 10000 基点。"),
+    "GaolingCrowdfundSharesNotTotal": ("The shares add up to {totalBps} bps; they must add up to 10000.",
+                                       "份额合计 {totalBps} 基点；须恰好为 10000。"),
     "ERC721NonexistentToken": ("Token {tokenId} does not exist.", "代币 {tokenId} 不存在。"),
     "OwnerQueryForNonexistentToken": ("That token does not exist.", "该代币不存在。"),
 }
@@ -400,6 +470,8 @@ def _show(error: str, arg: str, kind: str, value: Any, roles: tuple[str, ...]) -
             return display.duration(value)
         if error == "VoucherIllegalTransition" and arg in ("from", "to") and value < len(VOUCHER_STATUS):
             return VOUCHER_STATUS[value]
+        if error.startswith("GaolingCrowdfund") and arg == "status" and value < len(CROWDFUND_STATUS):
+            return CROWDFUND_STATUS[value]
         if error == "EditionPhaseNotActive" and arg == "phase":
             return EDITION_PHASES.get(value, str(value))
         if error == "Panic":

@@ -6,7 +6,7 @@
     ape run crowdfund finalize --campaign-id 1
     ape run crowdfund claim    --campaign-id 1
     ape run crowdfund refund   --campaign-id 1 [--to 0x..]
-    ape run crowdfund status   --campaign-id 1
+    ape run crowdfund status   --campaign-id 1 [--pledger 0x..]
 
 The crowdfund's address comes from --crowdfund, else $GAOLING_CROWDFUND, else the deployment
 manifest (`deployments/<chainId>.json`, or --deployment PATH). Every command takes Ape's --network;
@@ -175,8 +175,18 @@ def refund(account, address, deployment, campaign_id, to):
 @crowdfund_option
 @deployment_option
 @campaign_id_option
-def status(address, deployment, campaign_id):
-    """Show a campaign: progress toward the goal, time left (CST and UTC), tiers, money held."""
+@click.option("--pledger", default=None, help="Also show this address's pledge and what it may do now.")
+def status(address, deployment, campaign_id, pledger):
+    """Show a campaign: progress toward the goal, time left (CST and UTC), tiers, payees, money held."""
+    from gaoling.inputs import parse_address
+
     crowdfund = _crowdfund(address, deployment)
-    state = _run(cf.status, crowdfund, campaign_id, int(chain.pending_timestamp))
+    now = int(chain.pending_timestamp)
+    state = _run(cf.status, crowdfund, campaign_id, now)
     console.print(_table(f"Campaign #{campaign_id}", state.rows()))
+    if pledger is not None:
+        try:
+            who = parse_address(pledger)
+        except ValueError as exc:
+            raise UserError(str(exc), "--pledger") from None
+        console.print(_table(f"Pledge of {who}", cf.pledge_status(crowdfund, campaign_id, who, now, state).rows()))

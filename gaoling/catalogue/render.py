@@ -115,7 +115,25 @@ def work_metadata(work: Work, image_uri: str, collection: CollectionInfo) -> dic
     }
 
 
-def collection_metadata(collection: CollectionInfo, image_uri: str, banner_uri: str | None) -> dict:
+# When a holding period starts, per transfer policy (gaoling.collection.config.TransferPolicy values).
+PERIOD_STARTS = {"holding-period": "mint", "holding-period-every-transfer": "every-acquisition"}
+
+
+def transfer_rule(policy: str, holding_period: int | None) -> dict:
+    """The collection's transfer rule, for wallets and indexers. A holding period ends without a
+    transaction, so no ERC-5192 `Unlocked` is ever emitted: this says where the truth is instead
+    (`unlocksAt(tokenId)` and `locked(tokenId)` on the contract, docs/security.md)."""
+    rule: dict = {"policy": policy}
+    if policy in PERIOD_STARTS:
+        rule.update(holdingPeriodSeconds=int(holding_period or 0), periodStartsAt=PERIOD_STARTS[policy],
+                    unlocksAt="unlocksAt(uint256)", locked="locked(uint256)")
+    elif policy == "non-transferable":
+        rule.update(locked="locked(uint256)")
+    return rule
+
+
+def collection_metadata(collection: CollectionInfo, image_uri: str, banner_uri: str | None,
+                        transfer: dict | None = None) -> dict:
     out = {
         "name": bilingual_name(collection.name),
         "symbol": collection.symbol,
@@ -126,6 +144,8 @@ def collection_metadata(collection: CollectionInfo, image_uri: str, banner_uri: 
         out["banner_image"] = banner_uri
     out["external_link"] = collection.external_link
     out["collaborators"] = list(collection.collaborators)
+    if transfer is not None:
+        out["transfer"] = transfer
     out["properties"] = {"locales": {
         "en": {"name": collection.name.en, "description": collection.description.en},
         "zh-CN": {"name": collection.name.zh_cn, "description": collection.description.zh_cn},

@@ -49,6 +49,18 @@ class TokenMetadata(BaseModel):
     properties: TokenProperties
 
 
+class TransferRule(BaseModel):
+    """How the collection's tokens may move (the deploy's transfer policy). A holding period ends
+    without an ERC-5192 `Unlocked` event; `unlocksAt` names the view that gives the unix time."""
+
+    model_config = ConfigDict(extra="forbid")
+    policy: Literal["free", "holding-period", "non-transferable", "holding-period-every-transfer"]
+    holdingPeriodSeconds: int | None = Field(None, gt=0)
+    periodStartsAt: Literal["mint", "every-acquisition"] | None = None
+    unlocksAt: Literal["unlocksAt(uint256)"] | None = None
+    locked: Literal["locked(uint256)"] | None = None
+
+
 class CollectionMetadata(BaseModel):
     """ERC-7572 contractURI JSON (name, symbol, description, image, banner_image,
     external_link, collaborators), plus the per-language text."""
@@ -61,6 +73,7 @@ class CollectionMetadata(BaseModel):
     banner_image: IpfsUri | None = None
     external_link: str
     collaborators: list[str]
+    transfer: TransferRule | None = None
     properties: dict[str, dict[Literal["en", "zh-CN"], LocaleText]]
 
 

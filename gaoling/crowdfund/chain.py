@@ -171,6 +171,18 @@ class TierState:
     physical: bool
     pledged: int
 
+    @property
+    def remaining(self) -> int:
+        return self.cap - self.pledged
+
+
+@dataclass
+class PayeeState:
+    address: str
+    bps: int
+    released: bool
+    releasable: int     # wei it may release now (zero unless the campaign succeeded)
+
 
 @dataclass
 class CampaignStatus:
@@ -187,6 +199,8 @@ class CampaignStatus:
     escrowed: int = 0
     releasable: int = 0
     refunds_owed: int = 0
+    payees: list[PayeeState] = field(default_factory=list)
+    paused: bool = False
 
     @property
     def ended(self) -> bool:
@@ -200,6 +214,22 @@ class CampaignStatus:
     @property
     def goal_met(self) -> bool:
         return self.raised >= self.goal
+
+    @property
+    def outcome(self) -> Status:
+        """The status once finalized: an ended campaign still in Funding settles by its goal."""
+        if self.status == Status.FUNDING and self.ended:
+            return Status.SUCCEEDED if self.goal_met else Status.FAILED
+        return self.status
+
+    @property
+    def needs_finalize(self) -> bool:
+        return self.status == Status.FUNDING and self.ended
+
+    @property
+    def progress_bps(self) -> int:
+        """Raised over goal in basis points, capped at 10,000 (a goal can be exceeded)."""
+        return min(BPS, self.raised * BPS // self.goal) if self.goal else 0
 
     @property
     def phase(self) -> str:
@@ -227,8 +257,13 @@ class CampaignStatus:
         for t in self.tiers:
             kind = "digital + fired piece (voucher)" if t.physical else "digital"
             rows.append((f"tier {t.index}", f"{format_wei(t.price)} each, {t.pledged}/{t.cap} pledged, {kind}"))
+        for i, p in enumerate(self.payees):
+            done = "released" if p.released else f"may release {format_wei(p.releasable)}" if p.releasable else "on success"
+            rows.append((f"payee {i}", f"{p.bps / 100:g}% to {p.address} ({done})"))
         rows.append(("held", f"escrowed {format_wei(self.escrowed)}, releasable to payees "
                              f"{format_wei(self.releasable)}, refunds owed {format_wei(self.refunds_owed)}"))
+        if self.paused:
+            rows.append(("paused", "pledges and claims wait; withdrawals and refunds still work"))
         return rows
 
 
@@ -243,9 +278,109 @@ def status(crowdfund: Any, campaign_id: int, now: int) -> CampaignStatus:
     escrowed, releasable, refunds = crowdfund.owed(campaign_id)
     tiers = [TierState(i, int(t.price), int(t.cap), bool(t.physical), int(t.pledged))
              for i, t in enumerate(crowdfund.tiers(campaign_id))]
+    succeeded = Status(c.status) == Status.SUCCEEDED
+    addresses, shares, released = crowdfund.payees(campaign_id)
+    payees = [PayeeState(_address(a), int(b), bool(r),
+                         int(crowdfund.releasable(campaign_id, a)) if succeeded and not r else 0)
+              for a, b, r in zip(addresses, shares, released)]
     return CampaignStatus(campaign_id, _address(c.edition), Status(c.status), int(c.deadline), int(c.goal),
                           int(c.raised), int(c.pieces), int(c.walletLimit), int(now), tiers, int(escrowed),
-                          int(releasable), int(refunds))
+                          int(releasable), int(refunds), payees, bool(crowdfund.paused()))
+
+
+def campaign_ids(crowdfund: Any) -> range:
+    """Every campaign id of this crowdfund (ids run from 1)."""
+    return range(1, int(crowdfund.campaignCount()) + 1)
+
+
+@dataclass
+class PledgeStatus:
+    """One pledger's stake in a campaign and what it may do now. `amount` and `pieces` are what is
+    still held for it (zero once withdrawn, claimed, delivered or refunded)."""
+
+    campaign: CampaignStatus
+    pledger: str
+    amount: int
+    pieces: list[int]
+
+    @property
+    def total_pieces(self) -> int:
+        return sum(self.pieces)
+
+    @property
+    def can_withdraw(self) -> bool:
+        c = self.campaign
+        return self.amount > 0 and c.status == Status.FUNDING and not c.ended
+
+    @property
+    def can_claim(self) -> bool:
+        # `claim` finalizes first when due; minting waits while the crowdfund is paused.
+        return self.amount > 0 and self.campaign.outcome == Status.SUCCEEDED and not self.campaign.paused
+
+    @property
+    def can_refund(self) -> bool:
+        return self.amount > 0 and self.campaign.outcome in (Status.FAILED, Status.CANCELLED)
+
+    @property
+    def may_pledge(self) -> int:
+        """Pieces this wallet may still pledge across all tiers (the wallet limit and what is left)."""
+        c = self.campaign
+        if c.status != Status.FUNDING or c.ended or c.paused:
+            return 0
+        left = sum(t.remaining for t in c.tiers)
+        return min(left, max(0, c.wallet_limit - self.total_pieces)) if c.wallet_limit else left
+
+    def rows(self) -> list[tuple[str, str]]:
+        c = self.campaign
+        held = ", ".join(f"tier {i}: {n}" for i, n in enumerate(self.pieces) if n) or "nothing"
+        can = [name for name, ok in (("withdraw", self.can_withdraw), ("claim", self.can_claim),
+                                     ("refund", self.can_refund)) if ok]
+        rows = [("pledger", self.pledger), ("pledged", f"{format_wei(self.amount)} for {held}"),
+                ("can", ", ".join(can) or "nothing now")]
+        if self.can_claim or self.can_refund:
+            rows.append(("finalize", "claim / refund finalize the campaign first" if c.needs_finalize else "done"))
+        return rows
+
+
+def pledge_status(crowdfund: Any, campaign_id: int, pledger: Any, now: int,
+                  campaign: CampaignStatus | None = None) -> PledgeStatus:
+    """What `pledger` holds in `campaign_id` and may withdraw, claim or refund (as the CLI and the
+    service show it). Pass `campaign` when its status was just read."""
+    state = campaign or status(crowdfund, campaign_id, now)
+    who = _address(pledger)
+    amount, pieces = crowdfund.pledgeOf(campaign_id, who)
+    return PledgeStatus(state, who, int(amount), [int(p) for p in pieces])
+
+
+@dataclass(frozen=True)
+class PledgeEvent:
+    kind: str            # pledged, withdrawn, claimed, refunded
+    block: int
+    tx: str
+    amount: int = 0      # wei paid in (pledged) or out (withdrawn, refunded)
+    tier: int | None = None
+    quantity: int = 0    # pieces pledged or claimed
+    first_token_id: int | None = None
+    to: str | None = None
+
+
+def pledge_history(crowdfund: Any, campaign_id: int, pledger: Any, start_block: int, stop_block: int) -> list[PledgeEvent]:
+    """`pledger`'s pledges, withdrawals, claims (or deliveries) and refunds in `campaign_id`, from
+    the contract's events between the two blocks, in chain order."""
+    who = _address(pledger)
+    topics = {"campaignId": campaign_id, "pledger": who}
+    out: list[tuple[int, int, PledgeEvent]] = []
+    for kind, event in (("pledged", crowdfund.Pledged), ("withdrawn", crowdfund.Withdrawn),
+                        ("claimed", crowdfund.Claimed), ("refunded", crowdfund.Refunded)):
+        for log in event.range(start_block, stop_block, search_topics=topics):
+            a = log.event_arguments
+            item = PledgeEvent(kind, int(log.block_number), str(log.transaction_hash),
+                               amount=int(a.get("amount", 0)), tier=int(a["tier"]) if "tier" in a else None,
+                               quantity=int(a.get("quantity", 0)),
+                               first_token_id=int(a["firstTokenId"]) if "firstTokenId" in a else None,
+                               to=_address(a["to"]) if "to" in a else None)
+            out.append((item.block, int(log.log_index), item))
+    return [item for _, _, item in sorted(out, key=lambda x: (x[0], x[1]))]
 
 
 # ---------------------------------------------------------------------- transactions

@@ -97,6 +97,7 @@ def publish_metadata(platform: LoadedPlatform, backend: str | None, chain_id: in
     """Publishes every catalogue and the platform tree with `backend`, returns the URIs to set
     and raises PlatformConfigError, before anything is sent, for a catalogue whose sizes do not
     add up to its collection's cap or a URI a non-local chain must not get."""
+    from gaoling.catalogue import transfer_rule
     from gaoling.ipfs import publish_collection, publish_tree
 
     say = say or (lambda _m: None)
@@ -107,7 +108,8 @@ def publish_metadata(platform: LoadedPlatform, backend: str | None, chain_id: in
             out.uris[f"edition:{slug}.contract"] = config.uris.contract
             continue
         try:
-            result = publish_collection(catalogue, backend=backend, cap=config.cap)
+            rule = transfer_rule(config.transfer.policy.value, config.transfer.holding_period)
+            result = publish_collection(catalogue, backend=backend, cap=config.cap, transfer=rule)
         except ValueError as exc:  # CatalogueError: every problem, with file and line
             raise PlatformConfigError(str(platform.source), [(f"collection {slug}", str(exc))]) from None
         say(f"catalogue {catalogue.name}: {result.cap:,} token files (tokens 1..{result.cap:,}), "

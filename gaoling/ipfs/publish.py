@@ -17,6 +17,7 @@ same catalogue gives the same CIDs and finds its pin already recorded in the man
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,10 +65,12 @@ class BuiltCollection:
 
 
 def build_collection(catalogue_path: str | os.PathLike, importer: Importer,
-                     progress: Progress | None = None, cap: int | None = None) -> BuiltCollection:
+                     progress: Progress | None = None, cap: int | None = None,
+                     transfer: dict | None = None) -> BuiltCollection:
     """Validate the catalogue and import it with `importer` (its `put` receives every block).
     Raises CatalogueError before any block is produced if the catalogue has problems, or if `cap`
-    is given and the pieces' edition sizes do not add up to it."""
+    is given and the pieces' edition sizes do not add up to it. `transfer` (render.transfer_rule) goes
+    into collection.json for wallets and indexers."""
     loaded = load_catalogue(catalogue_path)
     tmap = token_map(loaded, cap)
     pieces, works = loaded.pieces, loaded.works
@@ -112,7 +115,7 @@ def build_collection(catalogue_path: str | os.PathLike, importer: Importer,
         files[f"works/{work.id}.json"] = doc
         work_entries[f"{work.id}.json".encode()] = importer.add_bytes(doc)
     banner = f"ipfs://{cids.to_str(extra[coll.banner_image])}" if coll.banner_image else None
-    cmeta = collection_metadata(coll, f"ipfs://{cids.to_str(extra[coll.image])}", banner)
+    cmeta = collection_metadata(coll, f"ipfs://{cids.to_str(extra[coll.image])}", banner, transfer)
     CollectionMetadata.model_validate(cmeta)
     cdoc = to_json_bytes(cmeta)
     files["collection.json"] = cdoc
@@ -134,6 +137,7 @@ def publish_collection(
     progress: Progress | None = None,
     wait: bool = True,
     cap: int | None = None,
+    transfer: dict | None = None,
 ) -> PublishResult:
     """Validate, content-address, store locally, write a CAR, then pin with `backend`
     (a Backend, a kind name, or None for the configured one; "local" pins nothing).
@@ -141,10 +145,11 @@ def publish_collection(
     Idempotent: a root already recorded as pinned on that backend is not sent again. Safe to
     rerun after any failure: blocks and CAR are written atomically and the manifest records
     each state change as it happens. `out_dir`, if given, also receives the JSON files. `cap`, the
-    edition's cap, makes a catalogue whose sizes do not add up to it an error."""
+    edition's cap, makes a catalogue whose sizes do not add up to it an error; `transfer` is the
+    collection's transfer rule for collection.json (render.transfer_rule)."""
     label = f"collection {Path(catalogue_path).name}"
     cfg = config or load_config()
-    key = _build_key(catalogue_path, cap, cid_version)
+    key = _build_key(catalogue_path, cap, cid_version, transfer)
     cached = None if out_dir is not None else _cached_build(cfg, key)
     if cached is not None:  # this store already holds exactly this build: pin (if asked) and return
         if isinstance(backend, str) or backend is None:
@@ -162,7 +167,7 @@ def publish_collection(
             token_uris={t: f"ipfs://{meta_s}/{t}" for t in range(1, cap_n + 1)},
             work_uris={int(w): u for w, u in cached["works"].items()}, cap=cap_n)
     stored = _store_and_pin(
-        lambda importer: build_collection(catalogue_path, importer, progress, cap), lambda built: built.root,
+        lambda importer: build_collection(catalogue_path, importer, progress, cap, transfer), lambda built: built.root,
         label, cfg, backend, cid_version, wait,
         lambda built: dict(metadata=cids.to_str(built.metadata), images=cids.to_str(built.images),
                            collection=cids.to_str(built.collection)))
@@ -197,9 +202,10 @@ _BUILD_CODE = [Path(__file__).parent / n for n in ("publish.py", "unixfs.py", "p
     sorted((Path(__file__).parent.parent / "catalogue").glob("*.py"))
 
 
-def _build_key(catalogue_path: str | os.PathLike, cap: int | None, cid_version: int) -> str | None:
+def _build_key(catalogue_path: str | os.PathLike, cap: int | None, cid_version: int,
+               transfer: dict | None = None) -> str | None:
     """A digest of everything a build depends on: the catalogue, every file it names (images,
-    collection.yaml, works.csv), the cap, the CID version and the code. None when the catalogue
+    collection.yaml, works.csv), the cap, the CID version, the transfer rule and the code. None when the catalogue
     does not load (the build then reports every problem)."""
     import hashlib
 
@@ -214,7 +220,7 @@ def _build_key(catalogue_path: str | os.PathLike, cap: int | None, cid_version: 
     named = [path, path.parent / "collection.yaml", path.parent / "works.csv",
              *loaded.images.values(), *loaded.work_images.values(),
              *(loaded.root / rel for rel in (coll.image, coll.banner_image) if rel)]
-    digest = hashlib.sha256(f"v1 {cap} {cid_version}\n".encode())
+    digest = hashlib.sha256(f"v1 {cap} {cid_version} {json.dumps(transfer, sort_keys=True)}\n".encode())
     try:
         for code in _BUILD_CODE:
             digest.update(code.read_bytes())
@@ -228,8 +234,6 @@ def _build_key(catalogue_path: str | os.PathLike, cap: int | None, cid_version: 
 
 def _cached_build(cfg: IpfsConfig, key: str | None) -> dict | None:
     """The record of an earlier identical build in this store, if its CAR and root block are still there."""
-    import json
-
     if key is None:
         return None
     try:
@@ -242,8 +246,6 @@ def _cached_build(cfg: IpfsConfig, key: str | None) -> dict | None:
 
 
 def _record_build(cfg: IpfsConfig, key: str | None, record: dict) -> None:
-    import json
-
     if key is None:
         return
     folder = cfg.store / "builds"

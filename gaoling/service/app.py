@@ -85,6 +85,8 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
     app.include_router(shipping.router, prefix=API)
     app.include_router(ipfs.router)
     app.include_router(health.router)
+    from gaoling.service.api.crowdfund import router as crowdfund_router
+    app.include_router(crowdfund_router, prefix=API)
     from gaoling.analytics import access  # the issuer dashboard's reports, behind SIWE + admin role
 
     access.mount(app, API + access.PREFIX)

@@ -33,7 +33,7 @@ BUNDLES = {"app": HERE / "src" / "main.js", "dashboard": HERE / "src" / "dashboa
 # The contracts the page talks to, by their compiled names.
 PAGE_CONTRACTS = (
     "GaolingEdition", "GaolingArtworks", "GaolingAuctionHouse", "PointsLedger", "GlazeCoupons",
-    "FiringCertificate", "GaolingVouchers",
+    "FiringCertificate", "GaolingVouchers", "GaolingCrowdfund",
 )
 # Contracts that never reach a collector (test doubles, benchmark peers).
 SKIP_PREFIXES = ("contracts/test/", "contracts/bench/")

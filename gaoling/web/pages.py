@@ -25,7 +25,7 @@ STATIC = HERE / "static"
 LANG_COOKIE = "gaoling_lang"
 
 # Page name -> template; the path of each page is in PAGES below.
-NAV = ("gallery", "me", "checkin", "quiz", "coupons", "custom")
+NAV = ("gallery", "crowdfund", "me", "checkin", "quiz", "coupons", "custom")
 
 
 @dataclass
@@ -216,6 +216,16 @@ def piece(request: Request, collection: str, token_id: int):
 @router.get("/auction/{auction_id}", response_class=HTMLResponse)
 def auction(request: Request, auction_id: int):
     return _render(request, "auction", auction_id=auction_id)
+
+
+@router.get("/crowdfund", response_class=HTMLResponse)
+def crowdfund(request: Request):
+    return _render(request, "crowdfund")
+
+
+@router.get("/crowdfund/{campaign_id}", response_class=HTMLResponse)
+def campaign(request: Request, campaign_id: int):
+    return _render(request, "campaign", campaign_id=campaign_id)
 
 
 def _simple(name: str):

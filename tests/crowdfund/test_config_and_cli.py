@@ -129,7 +129,8 @@ def _ape(chain, *args):
                           capture_output=True, text=True, timeout=600)
 
 
-def test_create_pledge_and_status_through_ape_run(world, crowdfund, chain):
+def test_create_pledge_and_status_through_ape_run(world, crowdfund, chain, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")   # addresses in full in the tables
     common = ["--crowdfund", crowdfund.address]
     created = _ape(chain, "create", "--campaign", "crackle-tea-bowl", "--edition", world.edition.address,
                    "--account", "TEST::0", *common)
@@ -143,3 +144,10 @@ def test_create_pledge_and_status_through_ape_run(world, crowdfund, chain):
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
     assert "7.5%" in out and "0.15 ether" in out and "CST" in out and "UTC" in out and "funding" in out
+    assert "80% to 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65 (on success)" in out   # the campaign's own payees
+    mine = _ape(chain, "status", "--campaign-id", "1", "--pledger", world.stack.admin.address.lower(), *common)
+    assert mine.returncode == 0, mine.stderr
+    assert world.stack.admin.address in mine.stdout and "0.15 ether for tier 0: 3" in mine.stdout
+    assert "withdraw" in mine.stdout
+    bad = _ape(chain, "status", "--campaign-id", "1", "--pledger", "0x12", *common)
+    assert bad.returncode == 2 and "--pledger" in bad.stderr and "Traceback" not in bad.stderr + bad.stdout

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from gaoling.catalogue import transfer_rule
+from gaoling.collection.config import load_collection_config
 from gaoling.deploy import PlatformConfigError, load_any_config
 from gaoling.ipfs import publish_collection
 from tests.deploy.helpers import PLATFORM, deploy
@@ -21,7 +23,9 @@ def _ipfs_store(shared_ipfs_store, monkeypatch):
 def test_catalogue_option_sets_the_collection_uris(project, chain, admin, tmp_path):
     outcome = deploy(project, chain, admin, tmp_path, config=COLLECTION, catalogue=CATALOGUE)
     edition = project.GaolingEdition.at(outcome.manifest.contracts["edition:jingdezhen-blue-and-white"])
-    published = publish_collection(CATALOGUE, backend="local")  # content-addressed: the same CIDs again
+    transfer = load_collection_config(COLLECTION).transfer
+    rule = transfer_rule(transfer.policy.value, transfer.holding_period)  # what the deploy writes
+    published = publish_collection(CATALOGUE, backend="local", transfer=rule)  # content-addressed: same CIDs
     assert edition.baseURI() == published.base_uri
     assert edition.contractURI() == published.contract_uri
     assert set(outcome.manifest.contracts) == {"edition:jingdezhen-blue-and-white"}

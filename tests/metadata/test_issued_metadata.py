@@ -212,3 +212,22 @@ def test_new_contract_uri_setters_are_admin_only_and_emit_erc7572(platform, acco
     tx = contract.setContractURI("https://studio.example/contract.json", sender=accounts[0])
     assert [log.event_name for log in tx.events] == ["ContractURIUpdated"]
     assert contract.contractURI() == "https://studio.example/contract.json"
+
+
+def test_edition_collection_json_states_the_transfer_rule_the_contract_enforces(platform, resolve_json, chain,
+                                                                                 minted):
+    """A holding period ends without an ERC-5192 `Unlocked` event (docs/security.md), so the collection
+    JSON tells wallets and indexers the rule and names the view that gives each token's unlock time."""
+    edition = platform[1][EDITION]
+    meta = resolve_json(edition.contractURI())
+    CollectionMetadata.model_validate(meta)
+    rule = meta["transfer"]
+    policies = ["free", "holding-period", "non-transferable", "holding-period-every-transfer"]
+    assert rule["policy"] == policies[int(edition.transferPolicy())] == "holding-period"
+    assert rule["holdingPeriodSeconds"] == int(edition.holdingPeriod()) > 0
+    assert rule["periodStartsAt"] == "mint" and rule["unlocksAt"] == "unlocksAt(uint256)"
+    # The rule as stated gives the contract's own answer: the mint's block time + the period.
+    mint = next(iter(minted.Transfer.range(0, chain.blocks.height + 1, search_topics={"tokenId": 1})))
+    minted_at = int(chain.blocks[mint.block_number].timestamp)
+    assert int(minted.unlocksAt(1)) == minted_at + rule["holdingPeriodSeconds"]
+    assert bool(minted.locked(1)) is (int(chain.blocks.head.timestamp) < int(minted.unlocksAt(1)))

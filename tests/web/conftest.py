@@ -61,11 +61,13 @@ def platform_config(tmp_path_factory) -> Path:
     # Metadata is user-supplied: a piece whose name is markup must show as text.
     pieces["pieces"][0]["name"]["zh-CN"] = MARKUP_NAME
     catalogue.write_text(yaml.safe_dump(pieces, allow_unicode=True), encoding="utf-8")
-    # Crowdfunded campaigns reserve more pieces than a small cap holds, and the page has no
-    # crowdfunding view: the test platform leaves them out.
+    # Crowdfunded campaigns must fit in the small cap: every tier shrinks to one piece (the deploy
+    # still wires the crowdfund; tests open their own campaigns).
     platform = root / "platform.yaml"
     spec = yaml.safe_load(platform.read_text(encoding="utf-8"))
-    spec.pop("crowdfund", None)
+    for campaign in spec["crowdfund"]["campaigns"]:
+        campaign["tiers"] = [dict(tier, cap=1) for tier in campaign["tiers"]]
+        campaign["goal"] = campaign["tiers"][0]["price"]
     platform.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     return platform
 

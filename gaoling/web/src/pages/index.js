@@ -5,6 +5,7 @@ import me from "./me.js";
 import mint, { rememberReferrer } from "./mint.js";
 import checkin from "./checkin.js";
 import coupons from "./coupons.js";
+import { campaign, crowdfundList } from "./crowdfund.js";
 import custom from "./custom.js";
 import staff from "./staff.js";
 import piece from "./piece.js";
@@ -12,4 +13,4 @@ import quiz from "./quiz.js";
 
 rememberReferrer();
 
-export const PAGES = { gallery, mint, piece, auction, me, checkin, coupons, custom, quiz, staff };
+export const PAGES = { gallery, mint, piece, auction, me, checkin, coupons, custom, quiz, staff, crowdfund: crowdfundList, campaign };
