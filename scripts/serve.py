@@ -42,9 +42,12 @@ from ape.cli import ConnectedProviderCommand, network_option
 @click.option("--batch-seconds", type=click.FloatRange(0.01), default=None,
               help="Send a partial batch once its oldest message waited this long [5].")
 @click.option("--rpc-url", default="", help="Public RPC URL to advertise to wallets (EIP-3085 rpcUrls).")
+@click.option("--analytics/--no-analytics", "analytics_sync", default=None,
+              help="Index the deployment's events into the same database in the background, for the issuer "
+                   "dashboard [on for --role all, off otherwise: with several workers let one process do it].")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info", show_default=True)
 def cli(network, deployment, demo, role, host, port, relayer_account, attester_account, database_url, platform_config,
-        batch_size, batch_seconds, rpc_url, log_level):
+        batch_size, batch_seconds, rpc_url, analytics_sync, log_level):
     """Run the studio's platform service on the connected network."""
     from ape import chain, project
 
@@ -91,6 +94,21 @@ def cli(network, deployment, demo, role, host, port, relayer_account, attester_a
     elif role == "all":
         click.echo("no --relayer account: serving the API without relaying (messages wait in the queue)")
 
+    analytics_stop = threading.Event()
+    indexing = analytics_sync if analytics_sync is not None else role == "all"
+    if indexing:
+        from gaoling.analytics.errors import AnalyticsError
+        from gaoling.analytics.service import build_indexer, start_background_sync
+        from gaoling.analytics.store import migrate
+
+        try:
+            migrate(svc.engine)
+            indexer, _ = build_indexer(rpc=chain.provider.uri, manifest=config.deployment, engine=svc.engine)
+        except AnalyticsError as exc:
+            raise click.UsageError(f"--analytics: {exc}") from None
+        _, analytics_stop = start_background_sync(indexer)
+        click.echo("analytics: indexing the deployment's events into the same database (dashboard /dashboard)")
+
     import uvicorn
 
     app = create_app(svc)
@@ -99,10 +117,12 @@ def cli(network, deployment, demo, role, host, port, relayer_account, attester_a
     if demo:
         from ape import accounts
 
-        click.echo(web_demo.banner(f"http://{host}:{port}", rpc_url, chain.chain_id, accounts.test_accounts))
+        click.echo(web_demo.banner(f"http://{host}:{port}", rpc_url, chain.chain_id, accounts.test_accounts,
+                                   indexing=indexing))
     try:
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)).run()
     finally:
         stop.set()
+        analytics_stop.set()
         if svc.relayer is not None and role == "all":
             relayer_thread.join(timeout=30)  # let the relayer finish its step before the chain stops

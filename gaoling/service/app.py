@@ -77,19 +77,17 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.http_handler)
     app.add_middleware(BodyLimit, limit=svc.config.max_body_bytes)
 
-    from gaoling.service.api import catalogue, health, ipfs, quiz, relay, shipping
+    from gaoling.analytics import access
+    from gaoling.service.api import catalogue, crowdfund, health, ipfs, quiz, relay, shipping
 
     app.include_router(catalogue.router, prefix=API)
     app.include_router(relay.router, prefix=API)
     app.include_router(quiz.router, prefix=API)
     app.include_router(shipping.router, prefix=API)
+    app.include_router(crowdfund.router, prefix=API)
     app.include_router(ipfs.router)
     app.include_router(health.router)
-    from gaoling.service.api.crowdfund import router as crowdfund_router
-    app.include_router(crowdfund_router, prefix=API)
-    from gaoling.analytics import access  # the issuer dashboard's reports, behind SIWE + admin role
-
-    access.mount(app, API + access.PREFIX)
+    access.mount(app, API + access.PREFIX)  # the issuer dashboard's reports, behind SIWE + admin role
     if include_web:
         mount_web(app)
     return app

@@ -59,13 +59,15 @@ def _open_first_sale(project: Any, chain: Any, contracts: dict[str, str], echo=p
     echo(f"dev chain clock moved to {when} (the first sale phase of the sample collection is open)")
 
 
-def banner(base_url: str, rpc_url: str, chain_id: int, accounts: Any) -> str:
+def banner(base_url: str, rpc_url: str, chain_id: int, accounts: Any, *, indexing: bool = True) -> str:
+    dashboard = ("account 0 is the admin; the service indexes the chain's events in the background" if indexing
+                 else f"account 0 is the admin; index the chain with `ape run analytics sync --follow --rpc {rpc_url} "
+                      f"--manifest {SCRATCH}/{chain_id}.json`")
     lines = [
         "",
         f"Collector page: {base_url}/   (English: {base_url}/?lang=en)",
         f"Staff page:     {base_url}/staff   (account 0 holds FULFILMENT_ROLE on this dev chain)",
-        f"Dashboard:      {base_url}/dashboard   (account 0 is the admin; index the chain first with "
-        f"`ape run analytics sync --rpc {rpc_url} --manifest {SCRATCH}/{chain_id}.json`)",
+        f"Dashboard:      {base_url}/dashboard   ({dashboard})",
         "",
         "Add the dev chain to your wallet (the page also offers it when you connect):",
         f"  network name  Gaoling local chain",
