@@ -81,19 +81,6 @@ def cli(network, deployment, demo, role, host, port, relayer_account, attester_a
     except (AccountError, DeploymentError, DatabaseConfigError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
 
-    stop = threading.Event()
-    if svc.relayer is not None:
-        if role == "relayer":
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, lambda *_: stop.set())
-            click.echo(f"relayer for {svc.relayer.sender} on chain {svc.platform.chain_id}, "
-                       f"database {svc.engine.dialect.name}; Ctrl-C stops")
-            svc.relayer.run(stop)
-            return
-        relayer_thread, stop = start_relayer(svc)
-    elif role == "all":
-        click.echo("no --relayer account: serving the API without relaying (messages wait in the queue)")
-
     analytics_stop = threading.Event()
     indexing = analytics_sync if analytics_sync is not None else role == "all"
     if indexing:
@@ -108,6 +95,20 @@ def cli(network, deployment, demo, role, host, port, relayer_account, attester_a
             raise click.UsageError(f"--analytics: {exc}") from None
         _, analytics_stop = start_background_sync(indexer)
         click.echo("analytics: indexing the deployment's events into the same database (dashboard /dashboard)")
+
+    stop = threading.Event()
+    if svc.relayer is not None:
+        if role == "relayer":
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            click.echo(f"relayer for {svc.relayer.sender} on chain {svc.platform.chain_id}, "
+                       f"database {svc.engine.dialect.name}; Ctrl-C stops")
+            svc.relayer.run(stop)
+            analytics_stop.set()
+            return
+        relayer_thread, stop = start_relayer(svc)
+    elif role == "all":
+        click.echo("no --relayer account: serving the API without relaying (messages wait in the queue)")
 
     import uvicorn
 

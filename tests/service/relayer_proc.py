@@ -22,7 +22,7 @@ def ape() -> str:
 
 
 def start_relayer(uri: str, deployment: Path, database_url: str, account: str, log: Path,
-                  fault: str | None = None, batch_size: int = 5) -> subprocess.Popen:
+                  fault: str | None = None, batch_size: int = 5, extra: tuple[str, ...] = ()) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop("GAOLING_RELAYER_FAULT", None)
     if fault:
@@ -31,7 +31,7 @@ def start_relayer(uri: str, deployment: Path, database_url: str, account: str, l
     # `ethereum:local:<url>` would sign for the local network's configured id instead.
     cmd = [ape(), "run", "serve", "--network", uri, "--deployment", str(deployment),
            "--role", "relayer", "--relayer", account, "--database-url", database_url,
-           "--batch-size", str(batch_size), "--batch-seconds", "0.2", "--log-level", "info"]
+           "--batch-size", str(batch_size), "--batch-seconds", "0.2", "--log-level", "info", *extra]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
