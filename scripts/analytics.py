@@ -12,12 +12,12 @@ import threading
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from gaoling import display
 from gaoling.analytics.errors import AnalyticsError
 from gaoling.db import DatabaseConfigError
 
-console = Console()
+console = display.console()
 
 
 def _fail(message: str) -> None:

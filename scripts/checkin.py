@@ -15,14 +15,13 @@ import sys
 
 import click
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
+from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, contract_option, deployment_option, group, journal
 from gaoling.fan import FanInputError, day_label, member_status, relay_check_ins, sign_check_in
 from gaoling.fan.checkin import read_check_ins
 
-console = Console()
+console = display.console()
 
 ledger_option = contract_option("points", "ledger_address")
 
@@ -78,7 +77,7 @@ def relay(account, ledger_address, deployment, files, batch_size, no_prefilter):
                   f"{report.gas_used:,} gas in {len(report.transactions)} transaction(s)")
     problems = {**report.dropped, **report.skipped}
     if problems:
-        table = Table("member", "reason", title="not credited")
+        table = display.table("member", "reason", title="not credited", addresses=("member",))
         for member, reason in problems.items():
             table.add_row(member, reason)
         console.print(table)
@@ -93,7 +92,8 @@ def relay(account, ledger_address, deployment, files, batch_size, no_prefilter):
 def status(ledger_address, deployment, members):
     """Show points, streak and referral state of members."""
     ledger = _ledger(deployment, ledger_address)
-    table = Table("member", "points", "streak", "last check-in (CST)", "today", "purchased", "referrer")
+    table = display.table("member", "points", "streak", "last check-in (CST)", "today", "purchased", "referrer",
+                          addresses=("member", "referrer"))
     try:
         for member in members:
             s = member_status(ledger, member)

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import click
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
+from gaoling import display
 from gaoling.cli import ChainCommand, UserError
 from gaoling.deploy import DeployError, PlatformConfigError, deploy_platform
 
-out = Console(soft_wrap=True)
+out = display.console(soft_wrap=True)
 
 
 @click.command(cls=ChainCommand,
@@ -61,9 +60,8 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         raise click.ClickException(str(exc)) from None
 
     if dry_run:
-        table = Table(title=f"Plan for chain {provider.chain_id} (dry run: nothing sent)")
-        for col in ("step", "action", "gas"):
-            table.add_column(col, justify="right" if col == "gas" else "left")
+        table = display.table("step", "action", "gas", title=f"Plan for chain {provider.chain_id} (dry run: nothing sent)")
+        table.columns[2].justify = "right"
         for est in outcome.estimates:
             if est.done:
                 gas = "done"
