@@ -140,6 +140,19 @@ def spelled(exc: click.ClickException, ctx: click.Context) -> click.ClickExcepti
     return exc
 
 
+def logs_to_stderr() -> None:
+    """Ape logs ("Connecting to ...", "Confirmed 0x...", warnings) with click.echo to stdout, into the
+    middle of a command's own output: `coupons exchange --sign-only > req.json` wrote them into the
+    JSON. A command's result goes to stdout and everything else to stderr, so Ape's lines go there."""
+    from ape.logging import ClickHandler, logger
+
+    for handler in logger._logger.handlers:
+        if isinstance(handler, ClickHandler):
+            handler.echo_kwargs = {level: {"err": True} for level in ("error", "warning", "success", "info", "debug")}
+
+
+logs_to_stderr()
+
 _trace_quiet = threading.local()
 
 

@@ -105,7 +105,11 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
     """Exchange points for coupons: directly, or --sign-only / --relay for the gasless path."""
     coupons = _coupons(deployment, coupons_address)
     if relay_file is not None:
-        signed = SignedExchange.from_json(relay_file.read(), relay_file.name)
+        try:
+            signed = SignedExchange.from_json(relay_file.read(), relay_file.name)
+        except ValueError as exc:
+            raise UserError(str(exc), "--relay", "give the file `ape run coupons exchange --sign-only` wrote, "
+                            "unchanged") from None
         if signed.deadline <= chain.pending_timestamp:
             raise UserError(f"this request expired at {when(signed.deadline)}", "--relay",
                             "ask the member to sign a new one (ape run coupons exchange --sign-only)")
@@ -142,7 +146,8 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
 @click.option("--price", type=int, required=True, help="Points per coupon (at least 1).")
 @click.option("--stock", type=int, required=True, help="Coupons available for exchange.")
 def add_glaze_command(account, coupons_address, deployment, name_zh, name_en, price, stock):
-    """Add a glaze type (admin). Publish its <id>.json metadata under the base URI too."""
+    """Add a glaze type (admin). Its coupon metadata is not published yet: uri(id) points into the
+    glazes folder the deploy published, which has no file for the new id (docs/commands.md, "Not done yet")."""
     try:
         spec = GlazeSpec(name_zh=name_zh, name_en=name_en, price=price, stock=stock)
     except ValidationError as exc:

@@ -98,6 +98,12 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
     for cid, address in manifest.contracts.items():
         entry = manifest.steps[cid]
         out.print(f"  {cid:<{width}}  {address}  {entry['contract']}, block {entry['block']}", highlight=False)
+    for slug, published in manifest.data.get("metadata", {}).get("collections", {}).items():
+        works = published.get("works") or {}
+        if works:
+            out.print(f"1/1 works of {slug}, token URIs for `ape run artwork mint --cid`:", highlight=False)
+            for work_id, uri in works.items():
+                out.print(f"  {slug} work {work_id}  {uri}", highlight=False)
     sent = sum(r.action in ("sent", "recovered") for r in outcome.results)
     out.print(f"{sent} transaction(s) this run; manifest {manifest.path}")
     if outcome.handover is not None:

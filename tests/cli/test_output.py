@@ -6,6 +6,7 @@ command that reads the manifest taking `--deployment`."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -102,3 +103,19 @@ def test_quiz_cooldown_is_a_mistake_with_a_date(accounts, ape_run, tmp_path):
     assert_clean_error(again, 2, "--holder", f"{holder} started an attempt recently", "CST", "UTC")
     assert re.search(r"allowed in (59 minutes|1 hour), at 20\d\d-", again.text), again.text
     assert "unix time" not in again.text and " s (" not in again.text
+
+
+def test_a_signed_request_on_stdout_is_only_the_request(world, accounts, ape_run, tmp_path):
+    """`coupons exchange --sign-only > req.json`, as documented: stdout is the JSON and nothing else
+    (Ape's "Connecting ..." and "Confirmed ..." lines go to stderr), so the file relays as it is."""
+    alice = accounts[1]
+    world.ledger.recordPurchase(alice.address, 0, 1, sender=world.admin)  # points for a coupon
+    signed = ape_run("coupons", "exchange", "--account", ALICE, "--glaze", "1", "--sign-only")
+    assert signed.code == 0, signed.text
+    json.loads(signed.out)  # the whole of stdout
+    request = tmp_path / "req.json"
+    request.write_text(signed.out)
+    relayed = ape_run("coupons", "exchange", "--account", ATTESTER, "--relay", str(request))
+    assert relayed.code == 0, relayed.text
+    assert world.coupons.balanceOf(alice.address, 1) == 1
+    assert "Confirmed" not in relayed.out and "Connecting" not in relayed.out
