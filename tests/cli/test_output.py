@@ -39,6 +39,10 @@ def test_every_command_that_reads_the_manifest_takes_deployment():
                if isinstance(command, ConnectedProviderCommand) and (script, name) not in NO_MANIFEST
                and "--deployment" not in {opt for p in command.params for opt in getattr(p, "opts", [])}]
     assert lacking == []
+    # and every option that names a manifest is called --deployment (analytics had --manifest)
+    misnamed = [f"{script} {name} {param.opts}" for script, name, command in _commands() for param in command.params
+                if isinstance(param, click.Option) and "--manifest" in param.opts and "--deployment" not in param.opts]
+    assert misnamed == []
 
 
 def test_glaze_help_is_the_same_before_and_after_a_chain_read(ape_run):
