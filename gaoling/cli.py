@@ -13,6 +13,13 @@ Domain input errors (the `ValueError`s of `gaoling.*`, quiz and certificate erro
 Ape's account, conversion and network errors become `UserError`s. Anything else is a bug and
 keeps its traceback.
 
+Messages name the argument as the command spells it: a library's "token_id: ..." is shown as
+"TOKEN_ID: ..." (`spelled`).
+
+Output. stdout is a command's result alone (a JSON a later command reads back, a table); Ape's own
+log lines go to stderr (`logs_to_stderr`), and the call trace Ape prints before raising a revert is
+left out, since the decoded revert says it (`quiet_revert_traces`; GAOLING_TRACE=1 keeps it).
+
 Use `cls=ChainCommand` for commands that connect (it is Ape's `ConnectedProviderCommand`) and
 `cls=Command` for the others; `group()` makes a click group whose commands default to `Command`.
 
@@ -114,8 +121,10 @@ def translate(exc: BaseException, contract: str | None = None) -> click.ClickExc
         return UserError(f"{exc}", "--account",
                          "check the account alias (`ape accounts list`) and its passphrase "
                          "(APE_ACCOUNTS_<alias>_PASSPHRASE for unattended runs)")
-    if isinstance(exc, (ape_exc.NetworkError, ape_exc.ProviderNotConnectedError)):
-        return UserError(f"{exc}", "--network", "check the network choice (`ape networks list`) and that its RPC answers")
+    if isinstance(exc, (ape_exc.NetworkError, ape_exc.ProviderNotConnectedError)) or (
+            isinstance(exc, ape_exc.ProviderError) and not _connected()):  # e.g. no node at the RPC URL
+        return UserError(f"{exc}", "--network", "check the network choice (`ape networks list`) or the RPC URL, and "
+                         "that the node is running and answers")
     if isinstance(exc, ape_exc.OutOfGasError):
         return Refused(reverts.decode_revert(b"", contract), None)
     if isinstance(exc, ape_exc.ConversionError):
@@ -197,6 +206,13 @@ def quiet_revert_traces() -> None:
                 _trace_quiet.depth -= 1
 
         setattr(cls, "_handle_execution_reverted", quiet)
+
+
+def _connected() -> bool:
+    from ape import networks
+
+    provider = networks.active_provider
+    return provider is not None and bool(getattr(provider, "is_connected", False))
 
 
 class _Guarded:

@@ -47,13 +47,16 @@ def require_fulfilment(vouchers: Any, account: Any) -> None:
                         "(ape run roles grant)")
 
 
-def _table(views: list[vchain.VoucherView], title: str) -> None:
-    table = display.table("voucher", "status", "holder", "source", "glaze", "kiln batch", "since", title=title,
+def _table(views: list[vchain.VoucherView], title: str, editions: dict[str, str]) -> None:
+    """One row per voucher; the source edition by its slug when the manifest knows it (shorter than
+    its address, and what the studio calls it), the holder's address in full."""
+    slugs = {address.lower(): slug for slug, address in editions.items()}
+    table = display.table("voucher", "status", "source", "glaze", "kiln batch", "since", "holder", title=title,
                           addresses=("holder",))
     for v in views:
-        table.add_row(str(v.token_id), v.status.label, v.holder, f"{v.collection} #{v.source_token_id}",
-                      str(v.glaze_id or "-"), str(v.kiln_batch_id or "-"),
-                      display.when(v.updated_at) if v.updated_at else "-")
+        table.add_row(str(v.token_id), v.status.label, f"{slugs.get(v.collection.lower(), v.collection)} "
+                      f"#{v.source_token_id}", str(v.glaze_id or "-"), str(v.kiln_batch_id or "-"),
+                      display.when(v.updated_at) if v.updated_at else "-", v.holder)
     console.print(table)
 
 
@@ -78,10 +81,11 @@ def cli() -> None:
 @deployment_option
 @click.option("--all", "show_all", is_flag=True, help="Include unredeemed and finished vouchers.")
 def list_(address: str | None, deployment: Path | None, show_all: bool) -> None:
-    views = vchain.all_vouchers(_vouchers(deployment, address))
+    found = Deployment(deployment)
+    views = vchain.all_vouchers(found.open("vouchers", address))
     if not show_all:
         views = [v for v in views if v.status not in (Status.ISSUED,) and not v.status.final]
-    _table(views, "redemptions" if show_all else "pending redemptions")
+    _table(views, "redemptions" if show_all else "pending redemptions", found.editions())
 
 
 @cli.command(cls=ChainCommand, help="Put a redemption into a kiln batch (also re-fires a failed one).")

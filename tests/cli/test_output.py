@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from ape.cli import ConnectedProviderCommand
 
-from tests.cli.conftest import ALICE, ATTESTER, assert_clean_error
+from tests.cli.conftest import ALICE, ATTESTER, ApeRun, assert_clean_error
 from tests.cli.test_commands import _shipping_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,10 +55,14 @@ def test_glaze_help_is_the_same_before_and_after_a_chain_read(ape_run):
         assert "ape run coupons list" in text and "Read from the chain" not in text
 
 
-def test_errors_name_the_argument_as_the_command_spells_it(ape_run):
-    missing = ape_run("voucher", "status", "99")
+def test_errors_name_the_argument_as_the_command_spells_it(ape_run, tmp_path):
+    empty = tmp_path / "checkins.jsonl"
+    empty.write_text("")
+    missing, nothing = ape_run.all([("voucher", "status", "99"), ("checkin", "relay", "--account", ALICE, str(empty))],
+                                   at_once=2)
     assert_clean_error(missing, 2, "TOKEN_ID: voucher 99 does not exist")
     assert "token_id:" not in missing.text
+    assert_clean_error(nothing, 2, "FILES: nothing to relay; collect signed check-ins first")
 
 
 def test_tables_keep_addresses_and_uris_whole(world, ape_run):
@@ -123,3 +127,10 @@ def test_a_signed_request_on_stdout_is_only_the_request(world, accounts, ape_run
     assert relayed.code == 0, relayed.text
     assert world.coupons.balanceOf(alice.address, 1) == 1
     assert "Confirmed" not in relayed.out and "Connecting" not in relayed.out
+
+
+def test_a_network_that_does_not_answer_is_a_mistake_named_by_network(ape_run):
+    from tests.fork.chains import free_port
+
+    result = ApeRun(f"http://127.0.0.1:{free_port()}", ape_run.manifest)("sale", "status", deployment=None)
+    assert_clean_error(result, 2, "--network", "No (supported) node found", "next:")
