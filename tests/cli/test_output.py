@@ -134,3 +134,13 @@ def test_a_network_that_does_not_answer_is_a_mistake_named_by_network(ape_run):
 
     result = ApeRun(f"http://127.0.0.1:{free_port()}", ape_run.manifest)("sale", "status", deployment=None)
     assert_clean_error(result, 2, "--network", "No (supported) node found", "next:")
+
+
+def test_every_command_has_help_that_says_what_it_does():
+    from click.testing import CliRunner
+
+    for script, name, command in _commands():
+        result = CliRunner().invoke(command, ["--help"], prog_name=f"ape run {script} {name}".strip())
+        assert result.exit_code == 0 and "Traceback" not in result.output, (script, name, result.output)
+        summary = (command.help or command.short_help or "").strip()
+        assert summary, f"ape run {script} {name} has no help text"
