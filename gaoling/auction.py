@@ -147,7 +147,8 @@ def check_bid(house: Any, auction_id: int, amount: int, now: int) -> None:
     if status != Status.LIVE:
         raise AuctionInputError("auction_id", _closed_reason(auction_id, status))
     if record.endTime and now >= record.endTime:
-        raise AuctionInputError("auction_id", f"auction {auction_id} ended at {record.endTime}; settle it instead")
+        raise AuctionInputError("auction_id", f"auction {auction_id} ended at {when(record.endTime)}; settle it instead "
+                                "(ape run auction settle)")
     minimum = house.minimumBid(auction_id)
     if amount < minimum:
         raise AuctionInputError(
@@ -164,7 +165,8 @@ def check_settle(house: Any, auction_id: int, now: int) -> None:
     if record.bidder == ZERO_ADDRESS:
         raise AuctionInputError("auction_id", f"auction {auction_id} has no bid yet; the seller may cancel it")
     if now < record.endTime:
-        raise AuctionInputError("auction_id", f"auction {auction_id} ends at {record.endTime}, in {record.endTime - now} s")
+        raise AuctionInputError("auction_id", f"auction {auction_id} ends at {when(record.endTime)}, in "
+                                f"{duration_words(record.endTime - now)}; settle it after that")
 
 
 # ---------------------------------------------------------------------- transactions
@@ -277,7 +279,7 @@ class AuctionStatus:
             return "waiting for a first bid at or above the reserve"
         if self.now >= self.end_time:
             return "ended, ready to settle"
-        return f"running, {self.end_time - self.now} s left"
+        return f"running, {duration_words(self.end_time - self.now)} left"
 
     def rows(self) -> list[tuple[str, str]]:
         return [

@@ -13,6 +13,13 @@ Domain input errors (the `ValueError`s of `gaoling.*`, quiz and certificate erro
 Ape's account, conversion and network errors become `UserError`s. Anything else is a bug and
 keeps its traceback.
 
+Messages name the argument as the command spells it: a library's "token_id: ..." is shown as
+"TOKEN_ID: ..." (`spelled`).
+
+Output. stdout is a command's result alone (a JSON a later command reads back, a table); Ape's own
+log lines go to stderr (`logs_to_stderr`), and the call trace Ape prints before raising a revert is
+left out, since the decoded revert says it (`quiet_revert_traces`; GAOLING_TRACE=1 keeps it).
+
 Use `cls=ChainCommand` for commands that connect (it is Ape's `ConnectedProviderCommand`) and
 `cls=Command` for the others; `group()` makes a click group whose commands default to `Command`.
 
@@ -27,8 +34,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -112,8 +121,10 @@ def translate(exc: BaseException, contract: str | None = None) -> click.ClickExc
         return UserError(f"{exc}", "--account",
                          "check the account alias (`ape accounts list`) and its passphrase "
                          "(APE_ACCOUNTS_<alias>_PASSPHRASE for unattended runs)")
-    if isinstance(exc, (ape_exc.NetworkError, ape_exc.ProviderNotConnectedError)):
-        return UserError(f"{exc}", "--network", "check the network choice (`ape networks list`) and that its RPC answers")
+    if isinstance(exc, (ape_exc.NetworkError, ape_exc.ProviderNotConnectedError)) or (
+            isinstance(exc, ape_exc.ProviderError) and not _connected()):  # e.g. no node at the RPC URL
+        return UserError(f"{exc}", "--network", "check the network choice (`ape networks list`) or the RPC URL, and "
+                         "that the node is running and answers")
     if isinstance(exc, ape_exc.OutOfGasError):
         return Refused(reverts.decode_revert(b"", contract), None)
     if isinstance(exc, ape_exc.ConversionError):
@@ -121,6 +132,87 @@ def translate(exc: BaseException, contract: str | None = None) -> click.ClickExc
     if isinstance(exc, _user_error_types()) and type(exc).__module__.startswith("gaoling"):
         return UserError(str(exc))
     return None
+
+
+def spelled(exc: click.ClickException, ctx: click.Context) -> click.ClickException:
+    """`exc` with a leading Python parameter name ("token_id: ...", "glaze: ...") written as the
+    command spells it ("TOKEN_ID: ...", "--glaze: ..."), so that every message names what to fix."""
+    head, sep, rest = exc.message.partition(": ")
+    if not sep or " " in head:
+        return exc
+    for param in ctx.command.params:
+        name = param.name or ""
+        if head == name or head.startswith(name + "."):
+            shown = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+            exc.message = f"{shown}{head[len(name):]}: {rest}"
+            break
+    return exc
+
+
+def logs_to_stderr() -> None:
+    """Ape logs ("Connecting to ...", "Confirmed 0x...", warnings) with click.echo to stdout, into the
+    middle of a command's own output: `coupons exchange --sign-only > req.json` wrote them into the
+    JSON. A command's result goes to stdout and everything else to stderr, so Ape's lines go there."""
+    from ape.logging import ClickHandler, logger
+
+    for handler in logger._logger.handlers:
+        if isinstance(handler, ClickHandler):
+            handler.echo_kwargs = {level: {"err": True} for level in ("error", "warning", "success", "info", "debug")}
+
+
+logs_to_stderr()
+
+_trace_quiet = threading.local()
+
+
+def quiet_revert_traces() -> None:
+    """Ape's providers print a revert's whole call trace to stdout before raising it (for a failed
+    creation estimate, the contract's bytecode: hundreds of lines). Commands decode every revert
+    themselves (gaoling.reverts), so that dump is left out while a revert is handled; other trace
+    output is untouched, and GAOLING_TRACE=1 keeps the dump for debugging."""
+    if os.environ.get("GAOLING_TRACE") == "1":
+        return
+    from ape_ethereum.provider import Web3Provider
+    from ape_ethereum.trace import Trace
+
+    if getattr(Trace.show, "_gaoling_quiet", False):
+        return
+    shown = Trace.show
+
+    def show(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_trace_quiet, "depth", 0):
+            return None
+        return shown(self, *args, **kwargs)
+
+    show._gaoling_quiet = True  # type: ignore[attr-defined]
+    Trace.show = show  # type: ignore[method-assign]
+    providers: list[type] = [Web3Provider]
+    try:
+        from ape_foundry.provider import FoundryProvider
+
+        providers.append(FoundryProvider)
+    except ImportError:  # the plugin is optional for commands on a remote node
+        pass
+    for cls in providers:
+        handler = cls.__dict__.get("_handle_execution_reverted")
+        if handler is None:
+            continue
+
+        def quiet(self: Any, *args: Any, _handler: Any = handler, **kwargs: Any) -> Any:
+            _trace_quiet.depth = getattr(_trace_quiet, "depth", 0) + 1
+            try:
+                return _handler(self, *args, **kwargs)
+            finally:
+                _trace_quiet.depth -= 1
+
+        setattr(cls, "_handle_execution_reverted", quiet)
+
+
+def _connected() -> bool:
+    from ape import networks
+
+    provider = networks.active_provider
+    return provider is not None and bool(getattr(provider, "is_connected", False))
 
 
 class _Guarded:
@@ -139,13 +231,15 @@ class _Guarded:
             _interrupted()
         except click.exceptions.Exit:
             raise
-        except click.ClickException:
+        except click.exceptions.UsageError:
             raise
+        except click.ClickException as exc:
+            raise spelled(exc, ctx) from None
         except Exception as exc:  # noqa: BLE001 - translated, or re-raised as the bug it is
             shown = translate(exc)
             if shown is None:
                 raise
-            raise shown from None
+            raise spelled(shown, ctx) from None
 
 
 def _interrupted() -> None:
@@ -174,6 +268,7 @@ class ChainCommand(_Guarded, ConnectedProviderCommand):
         # command is. Ctrl-C should instead unwind as KeyboardInterrupt, so that the command can say
         # what it has confirmed; Ape's provider still disconnects on the way out.
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        quiet_revert_traces()
         return super()._invoke(ctx, provider=provider)
 
 
@@ -354,48 +449,3 @@ def open_contract(kind: str, explicit: str | None, deployment: Path | None) -> A
 def out(message: str) -> None:
     """A line of the command's report, on stdout."""
     click.echo(message)
-
-
-# ------------------------------------------------------------------ choices read from the chain
-
-CHOICES_DIR = Path(".cache/gaoling/choices")
-
-
-def remember_choices(kind: str, chain_id: int, choices: list[str]) -> None:
-    """Keeps the choices a command read from the chain (e.g. the glaze types), so that `--help`,
-    which runs before any connection, can show the ones that exist."""
-    from gaoling.deploy.manifest import atomic_write_json
-
-    try:
-        atomic_write_json(CHOICES_DIR / f"{kind}-{chain_id}.json", {"chain_id": chain_id, "choices": choices})
-    except OSError:  # a read-only checkout still works; --help then shows the generic text
-        pass
-
-
-def known_choices(kind: str) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for path in sorted(CHOICES_DIR.glob(f"{kind}-*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            found[int(data["chain_id"])] = [str(c) for c in data["choices"]]
-        except (OSError, ValueError, KeyError):
-            continue
-    return found
-
-
-class ChainChoiceOption(click.Option):
-    """An option whose --help lists the choices last read from each chain (see `remember_choices`)."""
-
-    def __init__(self, *args: Any, choice_kind: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.choice_kind = choice_kind
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        record = super().get_help_record(ctx)
-        if record is None:
-            return None
-        found = known_choices(self.choice_kind)
-        if not found:
-            return record
-        listed = "; ".join(f"on chain {cid}: {', '.join(choices)}" for cid, choices in found.items())
-        return record[0], f"{record[1]} Read from the chain: {listed}."

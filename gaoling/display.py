@@ -1,5 +1,6 @@
 """How values are shown to people: times as dates in China Standard Time and UTC, durations in
-words, amounts in ether, addresses in full, role ids by name.
+words, amounts in ether, addresses in full, role ids by name; and the console and tables every
+command prints with, which never cut a value short.
 
 Every command, the revert decoder and the service's pages print through these, so a time reads
 the same everywhere ("2026-12-03 20:00 CST (12:00 UTC)").
@@ -9,8 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from eth_utils import keccak, to_checksum_address
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 CST = timezone(timedelta(hours=8), "CST")
 
@@ -100,3 +106,49 @@ def ether(wei: int) -> str:
 def address(value: object) -> str:
     """An address in full, EIP-55 checksummed (never cut short: people compare all of it)."""
     return to_checksum_address(str(getattr(value, "address", value)))
+
+
+# ------------------------------------------------------------------ tables and the console
+
+ADDRESS_WIDTH = 42  # "0x" + 40 hex digits
+
+
+def console(**kwargs: object) -> Console:
+    """The console a command prints with. In a terminal it uses the terminal's width; in a pipe or
+    a file (logs, CI, `| less`) 200 columns unless COLUMNS says otherwise, where rich would assume
+    80 and wrap every table."""
+    import os
+    import sys
+
+    from rich.console import Console
+
+    stream = sys.stderr if kwargs.get("stderr") else sys.stdout
+    if "width" not in kwargs and not stream.isatty() and not os.environ.get("COLUMNS", "").strip().isdigit():
+        kwargs["width"] = 200
+    return Console(**kwargs)  # type: ignore[arg-type]
+
+
+def table(*headers: str, title: str | None = None, addresses: tuple[str, ...] = ()) -> Table:
+    """A table whose cells never end in "…": a value too long for its column wraps instead, and the
+    columns named in `addresses` are kept at least an address wide, so that an address stays whole
+    on one line whenever the terminal allows it."""
+    from rich.table import Table
+
+    out = Table(title=title)
+    for header in headers:
+        whole = header in addresses
+        out.add_column(header, overflow="fold", no_wrap=whole, min_width=ADDRESS_WIDTH if whole else None)
+    return out
+
+
+def pairs(title: str | None, rows: list[tuple[str, str]]) -> Table:
+    """A two-column name/value table (a voucher, an auction, a sale). Values wrap at spaces, never
+    inside an address: the value column is at least an address wide."""
+    from rich.table import Table
+
+    out = Table(title=title, show_header=False)
+    out.add_column(style="bold", overflow="fold")
+    out.add_column(overflow="fold", min_width=ADDRESS_WIDTH)
+    for name, value in rows:
+        out.add_row(name, value)
+    return out

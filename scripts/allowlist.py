@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from gaoling import display
 from gaoling.cli import group
 from gaoling.inputs import parse_address
 from gaoling.merkle import (
@@ -26,7 +26,7 @@ from gaoling.merkle import (
     read_allowlist_csv,
 )
 
-err = Console(stderr=True)
+err = display.console(stderr=True)
 
 
 @group(help="Build allowlist Merkle trees and look up proofs.")

@@ -12,12 +12,12 @@ import threading
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from gaoling import display
 from gaoling.analytics.errors import AnalyticsError
 from gaoling.db import DatabaseConfigError
 
-console = Console()
+console = display.console()
 
 
 def _fail(message: str) -> None:
@@ -34,8 +34,9 @@ def cli():
 @cli.command()
 @click.option("--rpc", envvar="GAOLING_RPC_URL", default="http://127.0.0.1:8545", show_default=True,
               help="JSON-RPC URL of any node of the chain (env GAOLING_RPC_URL).")
-@click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False),
-              help="Deployment manifest; default deployments/<chainId of --rpc>.json.")
+@click.option("--deployment", "--manifest", "manifest_path", type=click.Path(dir_okay=False), envvar="GAOLING_DEPLOYMENT",
+              help="Deployment manifest, as for every command [default: deployments/<chainId of --rpc>.json; "
+                   "env GAOLING_DEPLOYMENT].")
 @click.option("--database", envvar="GAOLING_DATABASE_URL", help="SQLAlchemy URL; default SQLite in the data dir.")
 @click.option("--confirmations", type=click.IntRange(min=0), default=0, show_default=True,
               help="Stay this many blocks behind the head (reorg safety on public chains: e.g. 12).")

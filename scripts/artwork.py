@@ -15,13 +15,13 @@ from __future__ import annotations
 import click
 from ape import project
 from ape.cli import account_option, network_option
-from rich.console import Console
 
+from gaoling import display
 from gaoling import artwork as artworks
 from gaoling import auction as auctions
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group
 
-console = Console()
+console = display.console()
 collection_option = contract_option("artworks", "collection")
 
 

@@ -17,15 +17,14 @@ from __future__ import annotations
 import click
 from ape import Contract, chain, project
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
+from gaoling import display
 from gaoling import auction as auctions
 from gaoling.cli import ChainCommand, Deployment, UserError, deployment_option, group, journal
 from gaoling.display import duration as duration_words
 from gaoling.display import when
 
-console = Console()
+console = display.console()
 house_option = click.option(
     "--house", envvar="GAOLING_AUCTION_HOUSE", default=None,
     help="Auction house address [default: from the deployment manifest; env GAOLING_AUCTION_HOUSE].")
@@ -38,15 +37,6 @@ def _house(address: str | None, deployment=None):
 
 def _fail(exc: auctions.AuctionInputError) -> None:
     raise UserError(str(exc).split(": ", 1)[1], f"--{exc.argument.replace('_', '-')}") from None
-
-
-def _table(title: str, rows: list[tuple[str, str]]) -> Table:
-    table = Table(title=title, show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in rows:
-        table.add_row(key, value)
-    return table
 
 
 @group()
@@ -110,7 +100,7 @@ def settle(account, house, deployment, auction_id):
         result = auctions.settle(_house(house, deployment), auction_id, account, chain.pending_timestamp)
     except auctions.AuctionInputError as exc:
         _fail(exc)
-    console.print(_table(f"Auction #{auction_id} settled", result.rows()))
+    console.print(display.pairs(f"Auction #{auction_id} settled", result.rows()))
 
 
 @cli.command(cls=ChainCommand)
@@ -139,4 +129,4 @@ def status(house, deployment, auction_id):
         state = auctions.status(_house(house, deployment), auction_id, chain.pending_timestamp)
     except auctions.AuctionInputError as exc:
         _fail(exc)
-    console.print(_table(f"Auction #{auction_id}", state.rows()))
+    console.print(display.pairs(f"Auction #{auction_id}", state.rows()))

@@ -13,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from gaoling import display
 from gaoling.cli import Command, UserError
 from gaoling.config_check import check_file
 
-out = Console(highlight=False, soft_wrap=True)
+out = display.console(highlight=False, soft_wrap=True)
 
 
 @click.command(cls=Command, help="Validate platform, collection, catalogue, quiz-bank and allowlist files offline "

@@ -11,18 +11,18 @@ are dropped before sending.
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
-from gaoling.cli import ChainCommand, Deployment, contract_option, deployment_option, group, journal
+from gaoling import display
+from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
 from gaoling.fan import FanInputError, day_label, member_status, relay_check_ins, sign_check_in
 from gaoling.fan.checkin import read_check_ins
 
-console = Console()
+console = display.console()
 
 ledger_option = contract_option("points", "ledger_address")
 
@@ -49,7 +49,7 @@ def sign(account, ledger_address, deployment, day, out):
     try:
         signed = sign_check_in(account, _ledger(deployment, ledger_address), day)
     except FanInputError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UserError(str(exc)) from None
     out.write(signed.to_json() + "\n")
     if out is not sys.stdout:
         console.print(f"signed check-in of {signed.member} for {day_label(signed.day)} (CST) -> {out.name}")
@@ -72,13 +72,14 @@ def relay(account, ledger_address, deployment, files, batch_size, no_prefilter):
         report = relay_check_ins(_ledger(deployment, ledger_address), check_ins, account, batch_size=batch_size,
                                  prefilter=not no_prefilter, on_batch=journal.did)
     except FanInputError as exc:
-        raise click.UsageError(str(exc)) from None
+        # The library numbers the entries of all FILES together as check_ins[i].
+        raise UserError(re.sub(r"^check_ins\b", "FILES", str(exc))) from None
     console.print(f"day {report.day} ({day_label(report.day)} CST): {len(report.credited)} credited, "
                   f"{len(report.skipped)} skipped on chain, {len(report.dropped)} dropped before sending, "
                   f"{report.gas_used:,} gas in {len(report.transactions)} transaction(s)")
     problems = {**report.dropped, **report.skipped}
     if problems:
-        table = Table("member", "reason", title="not credited")
+        table = display.table("member", "reason", title="not credited", addresses=("member",))
         for member, reason in problems.items():
             table.add_row(member, reason)
         console.print(table)
@@ -93,7 +94,8 @@ def relay(account, ledger_address, deployment, files, batch_size, no_prefilter):
 def status(ledger_address, deployment, members):
     """Show points, streak and referral state of members."""
     ledger = _ledger(deployment, ledger_address)
-    table = Table("member", "points", "streak", "last check-in (CST)", "today", "purchased", "referrer")
+    table = display.table("member", "points", "streak", "last check-in (CST)", "today", "purchased", "referrer",
+                          addresses=("member", "referrer"))
     try:
         for member in members:
             s = member_status(ledger, member)
@@ -102,5 +104,5 @@ def status(ledger_address, deployment, members):
                           "yes" if s.checked_in_today else "no", "yes" if s.purchased else "no",
                           s.referrer or "-")
     except FanInputError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UserError(str(exc)) from None
     console.print(table)

@@ -23,13 +23,12 @@ from typing import Any
 import click
 from ape import chain, project
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
+from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
 from gaoling.crowdfund import chain as cf
 
-console = Console()
+console = display.console()
 
 crowdfund_option = contract_option("crowdfund", "address")
 campaign_id_option = click.option("--campaign-id", type=click.IntRange(min=1), required=True,
@@ -48,15 +47,6 @@ def _run(action, *args):
         return action(*args)
     except cf.CrowdfundInputError as exc:
         raise UserError(exc.message, f"--{exc.argument.replace('_', '-')}") from None
-
-
-def _table(title: str, rows: list[tuple[str, str]]) -> Table:
-    table = Table(title=title, show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in rows:
-        table.add_row(key, value)
-    return table
 
 
 @group(help="Open, pledge to, end and settle all-or-nothing crowdfunded drops (docs/crowdfund.md).")
@@ -183,10 +173,11 @@ def status(address, deployment, campaign_id, pledger):
     crowdfund = _crowdfund(address, deployment)
     now = int(chain.pending_timestamp)
     state = _run(cf.status, crowdfund, campaign_id, now)
-    console.print(_table(f"Campaign #{campaign_id}", state.rows()))
+    console.print(display.pairs(f"Campaign #{campaign_id}", state.rows()))
     if pledger is not None:
         try:
             who = parse_address(pledger)
         except ValueError as exc:
             raise UserError(str(exc), "--pledger") from None
-        console.print(_table(f"Pledge of {who}", cf.pledge_status(crowdfund, campaign_id, who, now, state).rows()))
+        pledge = cf.pledge_status(crowdfund, campaign_id, who, now, state)
+        console.print(display.pairs(f"Pledge of {who}", pledge.rows()))

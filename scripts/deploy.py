@@ -15,13 +15,12 @@ from pathlib import Path
 
 import click
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
+from gaoling import display
 from gaoling.cli import ChainCommand, UserError
 from gaoling.deploy import DeployError, PlatformConfigError, deploy_platform
 
-out = Console(soft_wrap=True)
+out = display.console(soft_wrap=True)
 
 
 @click.command(cls=ChainCommand,
@@ -61,9 +60,8 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
         raise click.ClickException(str(exc)) from None
 
     if dry_run:
-        table = Table(title=f"Plan for chain {provider.chain_id} (dry run: nothing sent)")
-        for col in ("step", "action", "gas"):
-            table.add_column(col, justify="right" if col == "gas" else "left")
+        table = display.table("step", "action", "gas", title=f"Plan for chain {provider.chain_id} (dry run: nothing sent)")
+        table.columns[2].justify = "right"
         for est in outcome.estimates:
             if est.done:
                 gas = "done"
@@ -100,6 +98,12 @@ def cli(ecosystem, network, provider, account, config_path, admin, dry_run, cata
     for cid, address in manifest.contracts.items():
         entry = manifest.steps[cid]
         out.print(f"  {cid:<{width}}  {address}  {entry['contract']}, block {entry['block']}", highlight=False)
+    for slug, published in manifest.data.get("metadata", {}).get("collections", {}).items():
+        works = published.get("works") or {}
+        if works:
+            out.print(f"1/1 works of {slug}, token URIs for `ape run artwork mint --cid`:", highlight=False)
+            for work_id, uri in works.items():
+                out.print(f"  {slug} work {work_id}  {uri}", highlight=False)
     sent = sum(r.action in ("sent", "recovered") for r in outcome.results)
     out.print(f"{sent} transaction(s) this run; manifest {manifest.path}")
     if outcome.handover is not None:

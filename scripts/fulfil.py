@@ -24,8 +24,6 @@ from ape import chain
 from ape.cli import account_option, network_option
 from eth_account import Account
 from eth_account.messages import encode_defunct
-from rich.console import Console
-from rich.table import Table
 
 from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group
@@ -34,7 +32,7 @@ from gaoling.voucher import reports
 from gaoling.voucher.chain import Status
 from gaoling.voucher.shipping import DEFAULT_DB, ShippingStore, commit_tracking, new_salt, prove
 
-console = Console()
+console = display.console()
 
 
 def _vouchers(deployment: Path | None, explicit: str | None) -> Any:
@@ -49,21 +47,24 @@ def require_fulfilment(vouchers: Any, account: Any) -> None:
                         "(ape run roles grant)")
 
 
-def _table(views: list[vchain.VoucherView], title: str) -> None:
-    table = Table(title=title)
-    for col in ("voucher", "status", "holder", "source", "glaze", "kiln batch", "since"):
-        table.add_column(col, overflow="fold")
+def _table(views: list[vchain.VoucherView], title: str, editions: dict[str, str]) -> None:
+    """One row per voucher; the source edition by its slug when the manifest knows it (shorter than
+    its address, and what the studio calls it), the holder's address in full."""
+    slugs = {address.lower(): slug for slug, address in editions.items()}
+    table = display.table("voucher", "status", "source", "glaze", "kiln batch", "since", "holder", title=title,
+                          addresses=("holder",))
     for v in views:
-        table.add_row(str(v.token_id), v.status.label, v.holder, f"{v.collection} #{v.source_token_id}",
-                      str(v.glaze_id or "-"), str(v.kiln_batch_id or "-"),
-                      display.when(v.updated_at) if v.updated_at else "-")
+        table.add_row(str(v.token_id), v.status.label, f"{slugs.get(v.collection.lower(), v.collection)} "
+                      f"#{v.source_token_id}", str(v.glaze_id or "-"), str(v.kiln_batch_id or "-"),
+                      display.when(v.updated_at) if v.updated_at else "-", v.holder)
     console.print(table)
 
 
 def _run(step: Any, vouchers: Any, token_id: int, account: Any) -> None:
     require_fulfilment(vouchers, account)
     receipt = step()
-    _table([vchain.read(vouchers, token_id)], f"voucher {token_id} (gas {receipt.gas_used:,})")
+    console.print(display.pairs(f"voucher {token_id} of {vouchers.address} (gas {receipt.gas_used:,})",
+                                vchain.read(vouchers, token_id).rows()))
 
 
 vouchers_option = contract_option("vouchers", "address")
@@ -80,10 +81,11 @@ def cli() -> None:
 @deployment_option
 @click.option("--all", "show_all", is_flag=True, help="Include unredeemed and finished vouchers.")
 def list_(address: str | None, deployment: Path | None, show_all: bool) -> None:
-    views = vchain.all_vouchers(_vouchers(deployment, address))
+    found = Deployment(deployment)
+    views = vchain.all_vouchers(found.open("vouchers", address))
     if not show_all:
         views = [v for v in views if v.status not in (Status.ISSUED,) and not v.status.final]
-    _table(views, "redemptions" if show_all else "pending redemptions")
+    _table(views, "redemptions" if show_all else "pending redemptions", found.editions())
 
 
 @cli.command(cls=ChainCommand, help="Put a redemption into a kiln batch (also re-fires a failed one).")
@@ -155,19 +157,13 @@ def refund(account: Any, address: str | None, deployment: Path | None, token_id:
 @click.option("--from-block", type=int, default=0, show_default=True, help="First block to read events from.")
 def report(address: str | None, deployment: Path | None, from_block: int) -> None:
     r = reports.from_chain(_vouchers(deployment, address), from_block)
-    glazes = Table(title="pieces per glaze")
-    glazes.add_column("glaze id")
-    glazes.add_column("pieces")
+    glazes = display.table("glaze id", "pieces", title="pieces per glaze")
     for glaze, n in r.pieces_per_glaze.items():
         glazes.add_row(str(glaze), str(n))
-    batches = Table(title="kiln batches")
-    for col in ("batch", "fired", "failed", "failure rate"):
-        batches.add_column(col)
+    batches = display.table("batch", "fired", "failed", "failure rate", title="kiln batches")
     for batch, (ok, bad) in r.batches.items():
         batches.add_row(str(batch), str(ok), str(bad), f"{r.failure_rate(batch):.0%}")
-    states = Table(title="time in each state")
-    for col in ("state", "visits", "mean hours"):
-        states.add_column(col)
+    states = display.table("state", "visits", "mean hours", title="time in each state")
     for status, spans in r.seconds_in_state.items():
         states.add_row(status.label, str(len(spans)), f"{r.mean_seconds(status) / 3600:.1f}")
     for t in (glazes, batches, states):
@@ -209,9 +205,5 @@ def label(account: Any, address: str | None, deployment: Path | None, token_id: 
                         "the store holds another submission; do not ship, contact the holder")
     console.print(f"shipping label of voucher {token_id} ({view.status.label}); the details match the on-chain "
                   "commitment", soft_wrap=True)
-    table = Table(show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for name in ("name", "phone", "address", "city", "postcode", "country"):
-        table.add_row(name, getattr(details, name) or "-")
-    console.print(table)
+    console.print(display.pairs(None, [(name, getattr(details, name) or "-")
+                                       for name in ("name", "phone", "address", "city", "postcode", "country")]))

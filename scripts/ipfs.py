@@ -16,10 +16,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from gaoling import display
 from gaoling.cli import group, journal
 from gaoling.catalogue import CatalogueError
 from gaoling.ipfs import cid as cids
@@ -32,7 +31,7 @@ from gaoling.ipfs.publish import pin_root, publish_collection
 from gaoling.ipfs.unixfs import Importer, ImportError_, ImportOptions
 from gaoling.ipfs.verify import gateway_fetcher, verify_dag
 
-console = Console(stderr=True)
+console = display.console(stderr=True)
 BACKENDS = click.Choice(["local", "kubo", "pinning", "cluster"])
 
 
@@ -124,14 +123,12 @@ def publish(catalogue: Path, backend: str | None, cid_version: str, out_dir: Pat
             _fail(str(exc))
         except (BackendError, ConfigError, ManifestError, ImportError_, OSError, ValueError) as exc:
             _fail(f"{exc}\nRerun the same command to resume; finished pins are skipped.")
-    table = Table(show_header=False, box=None)
-    for k, v in [("base URI", result.base_uri), ("contract URI", result.contract_uri),
+    rows = [("base URI", result.base_uri), ("contract URI", result.contract_uri),
                  ("publication root", result.root_cid), ("images", f"ipfs://{result.images_cid}"),
                  ("tokens", f"1..{result.cap:,}"), ("1/1 works", str(len(result.work_uris))),
                  ("CAR", str(result.car_path)),
-                 ("backend", result.backend), ("pin", result.pin_status)]:
-        table.add_row(f"[bold]{k}[/bold]", v)
-    Console().print(table)
+                 ("backend", result.backend), ("pin", result.pin_status)]
+    display.console().print(display.pairs(None, rows))
 
 
 @cli.command(help="Pin ROOT (already in the local store, e.g. from `add` or `publish`) with a backend. "
@@ -220,12 +217,12 @@ def status():
         manifest = PinManifest(cfg.store / "pins.json")
     except ManifestError as exc:
         _fail(str(exc))
-    table = Table("root", "label", "backend", "status", "updated")
+    table = display.table("root", "label", "backend", "status", "updated")
     for c, item in manifest.data["items"].items():
         pins = item.get("pins") or {"-": {"status": "stored locally"}}
         for be, p in pins.items():
             table.add_row(c, item.get("label", ""), be, p.get("status", ""), p.get("updated", ""))
-    Console().print(table)
+    display.console().print(table)
 
 
 def _progress() -> Progress:

@@ -10,7 +10,8 @@ The certificate comes from deployments/<chainId>.json (or --deployment PATH); --
 overrides. `--lang zh-CN` asks every question and prints every line in Chinese.
 
 `take` signs the attestation with --account, which must hold ATTESTER_ROLE on the certificate.
-`submit` may be run by anyone: the certificate always goes to the holder named in the pass.
+`submit` may be run by anyone: the certificate always goes to the holder named in the pass. It
+relays to the certificate the pass was signed for, unless --certificate or --deployment names one.
 """
 
 from __future__ import annotations
@@ -21,20 +22,18 @@ from typing import Any
 import click
 from ape import chain, project
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
 from gaoling import display
-from gaoling.cli import ChainCommand, Deployment, deployment_option, group
+from gaoling.cli import ChainCommand, Deployment, UserError, deployment_option, group
 from gaoling.quiz import AnswerError, Attester, Grader, QuizBankError, QuizError, SignedQuizPass, load_bank
 from gaoling.quiz.attestation import DEFAULT_TTL_SECONDS, checksum
 from gaoling.quiz.bank import DEFAULT_BANK, LANGUAGES
 from gaoling.quiz.certificate import CertificateError, deploy, domain_of, require_attester, submit
-from gaoling.quiz.grader import AnswerSheet
+from gaoling.quiz.grader import AnswerSheet, CooldownActive
 from gaoling.quiz.store import SQLiteAttemptStore
 from gaoling.quiz.terminal import take as run_take
 
-console = Console()
+console = display.console()
 DEFAULT_STORE = Path(".cache/gaoling-quiz/attempts.sqlite")
 
 
@@ -51,7 +50,7 @@ def _bank(path: Path):
     try:
         return load_bank(path)
     except QuizBankError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc), "--bank", "fix the bank file (ape run check FILE checks it)") from None
 
 
 def _certificate(address: str | None, deployment: Path | None = None) -> Any:
@@ -74,10 +73,8 @@ def cli() -> None:
 @bank_option
 def validate(bank_path: Path) -> None:
     bank = _bank(bank_path)
-    table = Table(title=f"{bank_path} · version {bank.version} · {len(bank.questions)} questions")
-    table.add_column("topic")
-    table.add_column("主题")
-    table.add_column("questions", justify="right")
+    table = display.table("topic", "主题", "questions", title=f"{bank_path} · version {bank.version} · "
+                          f"{len(bank.questions)} questions")
     for key, name in bank.topics.items():
         table.add_row(name.en, name.zh_CN, str(sum(q.topic == key for q in bank.questions)))
     console.print(table)
@@ -107,16 +104,26 @@ def take(account: Any, certificate_address: str | None, holder: str, bank_path: 
          lang: str, store_path: Path, ttl: int, out: Path | None, deployment: Path | None = None) -> None:
     bank = _bank(bank_path)
     certificate = _certificate(certificate_address, deployment)
+    held = int(certificate.certificateOf(holder)[0])
+    if held:
+        raise UserError(f"{holder} already holds certificate #{held}; there is nothing to take", "--holder",
+                        f"ape run quiz status {holder} shows it")
     try:
         require_attester(certificate, account.address)
+    except CertificateError as exc:
+        raise UserError(str(exc), "--account", "sign with the quiz attester's account (platform.yaml "
+                        "certificate.attester)") from None
+    try:
         sheet = AnswerSheet.load(answers_path) if answers_path else None
         attester = Attester(account, domain_of(certificate), ttl_seconds=ttl)
         # Chain time, so the expiry means what the contract will check (matters on a local chain).
         grader = Grader(bank, store=SQLiteAttemptStore(store_path), attester=attester,
                         clock=lambda: chain.pending_timestamp)
         result = run_take(grader, holder, lang=lang, sheet=sheet, console=console)
-    except (CertificateError, QuizError, AnswerError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except CooldownActive as exc:
+        raise UserError(str(exc), "--holder", "take it again after that") from None
+    except (AnswerError, QuizError, ValueError) as exc:
+        raise UserError(str(exc), "--answers" if answers_path and isinstance(exc, AnswerError) else None) from None
     if result.attestation is None:
         raise SystemExit(1)
     path = result.attestation.save(out or Path(f".cache/gaoling-quiz/pass-{holder}.json"))
@@ -126,16 +133,19 @@ def take(account: Any, certificate_address: str | None, holder: str, bank_path: 
         console.print(f"attestation written to [bold]{path}[/]; relay it with `ape run quiz submit {path}`")
 
 
-def _submit(account: Any, attestation: Path, certificate_address: str | None) -> None:
+def _submit(account: Any, attestation: Path, certificate_address: str | None, deployment: Path | None) -> None:
     try:
         signed = SignedQuizPass.load(attestation)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    certificate = _certificate(certificate_address or signed.verifying_contract)
+        raise UserError(str(exc), "ATTESTATION", "give the file `ape run quiz take` wrote") from None
+    if certificate_address is None and deployment is None:
+        certificate_address = signed.verifying_contract  # the certificate the pass was signed for
+    certificate = Deployment(deployment).open("certificate", certificate_address)
     try:
-        receipt = submit(certificate, signed, account)
+        # Chain time: the contract checks the expiry against the block, not this machine's clock.
+        receipt = submit(certificate, signed, account, now=chain.pending_timestamp)
     except CertificateError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UserError(str(exc), "ATTESTATION") from None
     minted = certificate.CertificateMinted.from_receipt(receipt)[0]
     console.print(f"[green]certificate #{minted.tokenId}[/] minted to {minted.holder} "
                   f"(quiz v{minted.quizVersion}, score {minted.score}%) · gas {receipt.gas_used}")
@@ -146,8 +156,10 @@ def _submit(account: Any, attestation: Path, certificate_address: str | None) ->
 @account_option()
 @click.argument("attestation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @certificate_option
-def submit_cmd(account: Any, attestation: Path, certificate_address: str | None) -> None:
-    _submit(account, attestation, certificate_address)
+@deployment_option
+def submit_cmd(account: Any, attestation: Path, certificate_address: str | None,
+               deployment: Path | None = None) -> None:
+    _submit(account, attestation, certificate_address, deployment)
 
 
 @cli.command(cls=ChainCommand, help="Alias of submit.")
@@ -155,8 +167,9 @@ def submit_cmd(account: Any, attestation: Path, certificate_address: str | None)
 @account_option()
 @click.argument("attestation", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @certificate_option
-def mint(account: Any, attestation: Path, certificate_address: str | None) -> None:
-    _submit(account, attestation, certificate_address)
+@deployment_option
+def mint(account: Any, attestation: Path, certificate_address: str | None, deployment: Path | None = None) -> None:
+    _submit(account, attestation, certificate_address, deployment)
 
 
 cli.commands["submit"] = cli.commands.pop("submit-cmd")
@@ -167,8 +180,9 @@ cli.commands["submit"].name = "submit"
 @network_option()
 @click.argument("holder", callback=_address)
 @certificate_option
-def status(holder: str, certificate_address: str | None) -> None:
-    token_id, version, score, minted_at, barred = _certificate(certificate_address).certificateOf(holder)
+@deployment_option
+def status(holder: str, certificate_address: str | None, deployment: Path | None = None) -> None:
+    token_id, version, score, minted_at, barred = _certificate(certificate_address, deployment).certificateOf(holder)
     if token_id:
         console.print(f"{holder}: certificate #{token_id}, quiz v{version}, score {score}%, "
                       f"minted {display.when(minted_at)}")

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import click
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
+from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group
 from gaoling.fan import member_status
 from gaoling.inputs import ZERO_ADDRESS, parse_address
 
-console = Console()
+console = display.console()
 ledger_option = contract_option("points", "ledger_address")
 
 
@@ -72,7 +71,7 @@ def set_command(account, ledger_address, deployment, referrer):
 def status(ledger_address, deployment, members):
     """Show each member's referrer, whether they have purchased, and their points."""
     ledger = Deployment(deployment).open("points", ledger_address)
-    table = Table("member", "referrer", "purchased", "points")
+    table = display.table("member", "referrer", "purchased", "points", addresses=("member", "referrer"))
     for member in members:
         try:
             address = parse_address(member)

@@ -20,8 +20,8 @@ from typing import Any
 import click
 from ape.cli import account_option, network_option
 from eth_utils import is_address, to_checksum_address
-from rich.console import Console
 
+from gaoling import display
 from gaoling.cli import ChainCommand, UserError, group
 from gaoling.deploy.roles import (
     MissingRole,
@@ -37,7 +37,7 @@ from gaoling.deploy.roles import (
     write_safe_batch,
 )
 
-out = Console(highlight=False, soft_wrap=True)
+out = display.console(highlight=False, soft_wrap=True)
 
 deployment_option = click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path), default=None,
                                  help="Manifest to read addresses from (default deployments/<chainId>.json).")

@@ -17,8 +17,6 @@ from pathlib import Path
 import click
 from ape import chain
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
 from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
@@ -28,7 +26,7 @@ from gaoling.collection.sale import PHASE_NAMES, mint, open_phases, phase_state,
 from gaoling.display import role_id
 from gaoling.merkle import build_allowlist
 
-console = Console()
+console = display.console()
 edition_option = contract_option("edition", "address", help="The edition")
 
 
@@ -153,20 +151,17 @@ def status(address, deployment):
     """Show the phases, supply and revenue of an edition."""
     edition = _edition(deployment, address)
     now = chain.pending_timestamp
-    table = Table(title=f"{edition.name()} ({edition.symbol()}) at {edition.address}")
-    table.add_column("item")
-    table.add_column("value", overflow="fold")
-    table.add_row("chain time", display.when(now))
-    table.add_row("minted", f"{edition.totalMinted():,} of {edition.cap():,}")
-    table.add_row("paused", "yes" if edition.paused() else "no")
+    rows = [("chain time", display.when(now)), ("minted", f"{edition.totalMinted():,} of {edition.cap():,}"),
+            ("paused", "yes" if edition.paused() else "no")]
     for phase_id, name in PHASE_NAMES.items():
         p = edition.phase(phase_id)
         state = phase_state(p, now).removeprefix("is ")
         limit = f"max {p.maxPerWallet} per wallet" if p.maxPerWallet else "no wallet limit"
-        table.add_row(f"{name} phase", f"{state}; {display.ether(p.price)} each, {limit}"
-                      + (f"; runs {display.duration(p.end - p.start)}" if p.end > p.start else ""))
+        rows.append((f"{name} phase", f"{state}; {display.ether(p.price)} each, {limit}"
+                     + (f"; runs {display.duration(p.end - p.start)}" if p.end > p.start else "")))
     payees, shares = edition.payees()
     for payee, bps in zip(payees, shares):
-        table.add_row(f"payee {payee}", f"{bps / 100:.2f}%: releasable {display.ether(edition.releasable(payee))}, "
-                      f"released {display.ether(edition.released(payee))}")
-    console.print(table)
+        # The address goes in the value column, which is kept an address wide: it stays on one line.
+        rows.append(("payee", f"{display.address(payee)} {bps / 100:.2f}%: releasable "
+                     f"{display.ether(edition.releasable(payee))}, released {display.ether(edition.released(payee))}"))
+    console.print(display.pairs(f"{edition.name()} ({edition.symbol()}) at {edition.address}", rows))

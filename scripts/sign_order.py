@@ -20,15 +20,15 @@ from typing import Any
 import click
 from ape import Contract, chain
 from ape.cli import account_option, network_option
-from rich.console import Console
 
+from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option
 from gaoling.collection.orders import ORDER_SIGNER_ROLE, check_honourable, sign_mint_order
 from gaoling.display import duration, when
 from gaoling.inputs import parse_duration, parse_uint
 from gaoling.signing import Domain
 
-err = Console(stderr=True)
+err = display.console(stderr=True)
 
 # Only the functions this command calls, so that it works on any deployed GaolingEdition
 # without the compiled project (for example from a signing machine).

@@ -23,18 +23,16 @@ from typing import Any
 import click
 from ape import Contract, chain, project
 from ape.cli import account_option, network_option
-from rich.console import Console
-from rich.table import Table
 
 from gaoling import display
-from gaoling.cli import ChainChoiceOption, ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
+from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
 from gaoling.inputs import parse_address
 from gaoling.voucher import chain as vchain
 from gaoling.voucher.chain import Status, VoucherInputError
 from gaoling.voucher.redeem import redeem_voucher
 from gaoling.voucher.shipping import DEFAULT_DB, ShippingStore, key_from_env
 
-console = Console()
+console = display.console()
 vouchers_option = contract_option("vouchers")
 
 _OWNER_OF = [{"type": "function", "name": "ownerOf", "stateMutability": "view",
@@ -46,18 +44,8 @@ def _vouchers(deployment: Path | None, explicit: str | None) -> Any:
 
 
 def show(vouchers: Any, token_id: int) -> None:
-    v = vchain.read(vouchers, token_id)
-    table = Table(title=f"voucher {token_id} of {vouchers.address}")
-    table.add_column("field")
-    table.add_column("value")
-    rows = (("status", v.status.label), ("holder", v.holder), ("source", f"{v.collection} #{v.source_token_id}"),
-            ("price paid", display.ether(v.price)), ("glaze", str(v.glaze_id or "-")),
-            ("kiln batch", str(v.kiln_batch_id or "-")),
-            ("last change", display.when(v.updated_at) if v.updated_at else "-"),
-            ("token URI", vouchers.tokenURI(token_id)))
-    for name, value in rows:
-        table.add_row(name, value)
-    console.print(table)
+    rows = [*vchain.read(vouchers, token_id).rows(), ("token URI", vouchers.tokenURI(token_id))]
+    console.print(display.pairs(f"voucher {token_id} of {vouchers.address}", rows))
 
 
 @group(help="Buy, redeem and follow a physical-customization voucher; withdraw the voucher revenue.")
@@ -111,8 +99,8 @@ def buy(account: Any, vouchers_address: str | None, deployment: Path | None, col
 @vouchers_option
 @deployment_option
 @click.argument("token_id", type=click.IntRange(min=1))
-@click.option("--glaze", type=click.IntRange(min=1), required=True, metavar="ID", cls=ChainChoiceOption,
-              choice_kind="glazes", help="Glaze id of a coupon you hold (`ape run coupons list` shows them).")
+@click.option("--glaze", type=click.IntRange(min=1), required=True, metavar="ID",
+              help="Glaze id of a coupon you hold: `ape run coupons list` shows the glazes on the chain.")
 @click.option("--details", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="JSON with name, phone, address, city, postcode, country.")
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,

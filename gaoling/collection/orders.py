@@ -25,6 +25,7 @@ from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
+from gaoling import display
 from gaoling.collection.config import MAX_CAP
 from gaoling.inputs import UINT256_MAX, parse_address
 from gaoling.signing import Domain, digest, sign, signable
@@ -113,8 +114,8 @@ def make_mint_order(recipient: str, quantity: int, nonce: int | None, expiry: in
     expiry = _uint("expiry", expiry, 0, UINT256_MAX)
     current = int(time.time()) if now is None else now
     if expiry <= current:
-        raise MintOrderError(f"expiry: {expiry} is not in the future (now is {current}); the contract "
-                             "would reject the order as expired")
+        raise MintOrderError(f"expiry: {display.when(expiry)} is not in the future (now is {display.when(current)}); "
+                             "the contract would reject the order as expired")
     return MintOrder(recipient, quantity, nonce, expiry)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from gaoling import signing
+from gaoling import display, signing
 from gaoling.quiz.attestation import SignedQuizPass
 
 
@@ -36,7 +36,7 @@ def require_attester(certificate: Any, address: str) -> None:
     if not certificate.hasRole(role, address):
         raise CertificateError(
             f"{address} does not hold ATTESTER_ROLE on FiringCertificate {certificate.address}; its signatures "
-            f"would be rejected. An admin grants it with grantRole(ATTESTER_ROLE, {address}).")
+            f"would be rejected. An admin grants it: ape run roles grant --contract certificate ATTESTER_ROLE {address}")
 
 
 def preflight(certificate: Any, signed: SignedQuizPass, now: int | None = None) -> None:
@@ -51,7 +51,7 @@ def preflight(certificate: Any, signed: SignedQuizPass, now: int | None = None) 
     qp = signed.quiz_pass
     now = int(time.time()) if now is None else now
     if now > qp.expiry:
-        raise CertificateError(f"attestation expired at unix time {qp.expiry}; take the quiz again")
+        raise CertificateError(f"attestation expired at {display.when(qp.expiry)}; take the quiz again")
     if certificate.nonceUsed(qp.nonce):
         raise CertificateError(f"attestation nonce {qp.nonce} was already used or invalidated")
     if qp.quiz_version < certificate.minQuizVersion():

@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping, Sequence
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from gaoling import display
 from gaoling.quiz.attestation import Attester, SignedQuizPass, checksum
 from gaoling.quiz.bank import QuestionBank, Text
 from gaoling.quiz.store import AttemptStore, MemoryAttemptStore
@@ -37,8 +38,8 @@ class QuizError(Exception):
 class CooldownActive(QuizError):
     def __init__(self, holder: str, retry_at: int, now: int):
         self.holder, self.retry_at = holder, retry_at
-        super().__init__(f"{holder} started an attempt recently; the next attempt is allowed in "
-                         f"{retry_at - now} s (at unix time {retry_at})")
+        super().__init__(f"{holder} started an attempt recently; the next attempt is allowed "
+                         f"{display.relative(retry_at, now)}, at {display.when(retry_at)}")
 
 
 class UnknownAttempt(QuizError):
@@ -201,8 +202,8 @@ class Grader:
         if not self.store.finish(attempt_id, now, json.dumps(outcome)):
             raise AttemptAlreadyGraded(f"attempt {attempt_id} was already graded; start a new attempt")
         if timed_out:
-            raise AttemptTimedOut(f"attempt {attempt_id} ended at unix time {attempt.deadline}, answers came "
-                                  f"{now - attempt.deadline} s late; it counts as failed")
+            raise AttemptTimedOut(f"attempt {attempt_id} ended at {display.when(attempt.deadline)}, answers came "
+                                  f"{display.duration(now - attempt.deadline)} late; it counts as failed")
         score = correct * 100 // total
         attestation = None
         if passed and self.attester is not None:

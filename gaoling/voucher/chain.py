@@ -193,6 +193,15 @@ class VoucherView:
     coupon_pending: bool
     shipping_commitment: bytes
 
+    def rows(self) -> list[tuple[str, str]]:
+        """The voucher as name/value lines, as `voucher status` and the `fulfil` steps print it."""
+        from gaoling import display
+
+        return [("status", self.status.label), ("holder", self.holder),
+                ("source", f"{self.collection} #{self.source_token_id}"), ("price paid", display.ether(self.price)),
+                ("glaze", str(self.glaze_id or "-")), ("kiln batch", str(self.kiln_batch_id or "-")),
+                ("last change", display.when(self.updated_at) if self.updated_at else "-")]
+
 
 def read(vouchers: Any, token_id: int) -> VoucherView:
     token_id = uint_arg(token_id, "token_id", minimum=1)

@@ -32,6 +32,11 @@ STUDIO = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"  # revenue
 ATTESTER = "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"
 KILN_STAFF = ("TEST::6", "0x976EA74026E726554dB657fA54763abd0C3a0aa9")
 CURATOR = ("TEST::5", "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc")
+QUIZ_ATTESTER = ("TEST::8", ATTESTER)
+BIDDER = ("TEST::1", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+COLLECTOR = ("TEST::3", "0x90F79bf6EB2c4f870365E785982E1f101E93b906")  # wins the auction, then resells
+ARTIST = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"  # the 1/1 work's royalty receiver; sends nothing
+GALLERY = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"  # sells the work in its first auction; sends nothing
 
 
 @dataclass
@@ -78,14 +83,25 @@ def send_as(url: str, sender: str, to: str, data: str, value: int = 0) -> dict:
     rpc(url, "anvil_setBalance", [sender, hex(10**18)])
     tx = rpc(url, "eth_sendTransaction", [{"from": sender, "to": to, "data": data, "value": hex(value)}])
     rpc(url, "anvil_stopImpersonatingAccount", [sender])
-    receipt = rpc(url, "eth_getTransactionReceipt", [tx])
+    receipt = mined(url, tx)
     assert int(receipt["status"], 16) == 1, receipt
     return receipt
 
 
+def mined(url: str, tx: str) -> dict:
+    """The receipt of `tx`. Anvil mines each transaction as it arrives, but may answer the receipt
+    query a moment before the block is sealed; ask again (bounded) rather than fail on that."""
+    for _ in range(200):
+        receipt = rpc(url, "eth_getTransactionReceipt", [tx])
+        if receipt is not None:
+            return receipt
+        time.sleep(0.05)
+    raise AssertionError(f"transaction {tx} was not mined")
+
+
 def deploy_raw(url: str, sender: str, bytecode: bytes) -> str:
     tx = rpc(url, "eth_sendTransaction", [{"from": sender, "data": "0x" + bytecode.hex()}])
-    return to_checksum_address(rpc(url, "eth_getTransactionReceipt", [tx])["contractAddress"])
+    return to_checksum_address(mined(url, tx)["contractAddress"])
 
 
 def warp(url: str, timestamp: int) -> None:
@@ -99,20 +115,40 @@ class Studio:
     def __init__(self, root: Path, url: str, safe: str) -> None:
         self.root, self.url, self.safe = root, url, safe
         self.deployments = root / "deployments"
-        self.env = dict(os.environ, GAOLING_IPFS_STORE=str(root / "ipfs"))
+        from cryptography.fernet import Fernet
+
+        # No COLUMNS: the commands print as into a pipe or a log file.
+        self.env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        self.env.update(GAOLING_IPFS_STORE=str(root / "ipfs"), GAOLING_SHIPPING_KEY=Fernet.generate_key().decode())
         self.opens = int(time.time()) + 3600
         self.drops: list[str] = []
 
+    def _command(self, args: tuple[str, ...], network: bool) -> list[str]:
+        # `ape run check` needs no chain and takes no --network.
+        return [APE, "run", *args, *(["--network", self.url] if network and args[0] != "check" else [])]
+
     def ape(self, *args: str, network: bool = True) -> Run:
-        extra = ["--network", self.url] if network else []
         # From the checkout, as an operator runs them (`ape run` finds the scripts there); the studio's
         # files and manifest are given by absolute path.
-        done = subprocess.run([APE, "run", *args, *extra], cwd=ROOT, env=self.env, capture_output=True,
+        done = subprocess.run(self._command(args, network), cwd=ROOT, env=self.env, capture_output=True,
                               text=True, timeout=900)
         return Run(done.returncode, done.stdout, done.stderr)
 
-    def add_drop(self, slug: str, sizes: list[int], glaze: tuple[int, int, int]) -> None:
-        """A collection config and a catalogue whose piece sizes add up to its cap, with images."""
+    def ape_all(self, *calls: tuple[str, ...]) -> list[Run]:
+        """Independent commands two at a time (the machine has two cores; each spends most of its
+        seconds starting Python and Ape), in the order given."""
+        results: list[Run] = []
+        for pair in (calls[i:i + 2] for i in range(0, len(calls), 2)):
+            procs = [subprocess.Popen(self._command(args, True), cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True) for args in pair]
+            for proc in procs:
+                out, err = proc.communicate(timeout=900)
+                results.append(Run(proc.returncode, out, err))
+        return results
+
+    def add_drop(self, slug: str, sizes: list[int], glaze: tuple[int, int, int], works: int = 0) -> None:
+        """A collection config and a catalogue whose piece sizes add up to its cap, with images, and
+        `works` 1/1 works for the artworks collection."""
         cat = self.root / f"catalogue-{slug}"
         (cat / "images").mkdir(parents=True)
         (cat / "images" / "collection.png").write_bytes(glaze_swatch(100 + len(self.drops), glaze))
@@ -128,12 +164,24 @@ class Studio:
                 "technique": text("Wheel-thrown", "拉坯"), "dimensions": {"height_mm": 80 + i},
                 "year": 2025, "image": f"images/{i:02}.png", "edition": {"kind": "limited", "size": size},
             })
+        unique = []
+        for i in range(1, works + 1):
+            (cat / "images" / f"work-{i}.png").write_bytes(glaze_swatch(500 + i, glaze))
+            (cat / f"work-{i}-master.png").write_bytes(glaze_swatch(900 + i, glaze, size=256))  # the master file
+            unique.append({
+                "id": i, "name": text(f"{slug} moon jar {i}", f"月壶{i}号"),
+                "description": text("A single thrown and fired jar.", "一件拉坯烧制的独件。"),
+                "artist": text("Zhou Min", "周敏"), "studio": text("Our Studio", "本工作室"),
+                "kiln": text("Wood kiln", "柴窑"), "glaze": text("Celadon", "青釉"),
+                "technique": text("Wheel-thrown", "拉坯"), "dimensions": {"height_mm": 300},
+                "year": 2025, "image": f"images/work-{i}.png",
+            })
         catalogue = {"collection": {"name": text(f"Studio {slug}", "工作室藏品"),
                                     "description": text("Our own drop.", "我们自己的系列。"),
                                     "symbol": slug.upper().replace("-", "")[:11], "image": "images/collection.png",
                                     "external_link": "https://studio.example",
                                     "token_url": "https://studio.example/pieces/{id}", "collaborators": []},
-                     "pieces": pieces}
+                     "pieces": pieces, "works": unique}
         (cat / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True, sort_keys=False))
         config = {
             "name": f"Studio {slug}", "symbol": slug.upper().replace("-", "")[:16], "cap": sum(sizes),
@@ -155,7 +203,7 @@ class Studio:
             "ipfs_backend": "local",
             "artworks": {"name": "Studio Works", "symbol": "SWORK"},
             "auction": {"fee_recipient": STUDIO, "fee_bps": 500},
-            "points": {},
+            "points": {"rules": {"purchase_flat": 100}},  # a first purchase and a check-in buy a coupon
             "coupons": {},
             "certificate": {"attester": ATTESTER},
             "vouchers": {"price": "0.1 ether", "customizable": list(self.drops),
@@ -170,6 +218,12 @@ class Studio:
 
     def file(self, name: str) -> str:
         return str(self.root / name)
+
+    def balance(self, address: str) -> int:
+        return int(rpc(self.url, "eth_getBalance", [address, "latest"]), 16)
+
+    def contract(self, key: str) -> str:
+        return self.manifest()["contracts"][key]
 
     @property
     def manifest_path(self) -> str:
