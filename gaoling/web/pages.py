@@ -77,13 +77,17 @@ class WebSettings:
         return cls(chain_id=int(svc.platform.chain_id), rpc_url=rpc, contracts=contracts, pieces=pieces,
                    public_rpc=bool(svc.config.rpc_url), quiz_bank=svc.config.quiz_bank)
 
-    def quiz_cooldown(self) -> int:
+    def quiz_cooldown(self) -> int | None:
         """Seconds between two quiz attempts of one holder, from the bank the service grades with,
-        so the page can show the cooldown as soon as an attempt fails (it counts from the start)."""
+        so the page can show the cooldown as soon as an attempt fails (it counts from the start).
+        None when the bank cannot be read: the quiz then fails on the service, not every page."""
         if self._quiz_cooldown is None:
-            from gaoling.quiz import load_bank
+            from gaoling.quiz import QuizBankError, load_bank
 
-            bank = load_bank(self.quiz_bank) if self.quiz_bank else load_bank()
+            try:
+                bank = load_bank(self.quiz_bank) if self.quiz_bank else load_bank()
+            except QuizBankError:
+                return None
             self._quiz_cooldown = int(bank.attempt.cooldown_seconds)
         return self._quiz_cooldown
 
