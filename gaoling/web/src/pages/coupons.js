@@ -30,6 +30,7 @@ export default async function couponsPage(config) {
   async function gasless(member, glazeId, price) {
     const chain = await chainFacts(config);
     const domain = chain.domains.coupons;
+    // Single-use and unordered; below 2^53, so it goes into the JSON body as an exact number.
     const nonce = BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000));
     const deadline = BigInt((await chainNow()) + 3600);
     // maxPoints: the most this signature lets the shop take, so a later price rise cannot take more.
@@ -38,16 +39,17 @@ export default async function couponsPage(config) {
     if (!signature) return;
     let accepted;
     try {
-      accepted = await post(config.service.base + "/exchanges", { member, glazeId: Number(glazeId), amount: 1, maxPoints: Number(price), nonce: Number(nonce),
+      accepted = await post(config.service.exchanges, { member, glazeId: Number(glazeId), amount: 1, maxPoints: Number(price), nonce: Number(nonce),
         deadline: Number(deadline), signature, coupons: domain.verifyingContract, chainId: Number(domain.chainId) });
     } catch (error) {
       status.dataset.state = "error";
       replace(status, el("p", { class: "reason", text: problemText(error) }));
       return;
     }
+    // Accepted (202) means queued: said at once, as the relayer may already be sending it.
+    showStep(status, "coupons.queued", { id: accepted.id.slice(0, 8) });
     const done = await follow(config, accepted.id, (m) => {
-      if (m.status === "queued") showStep(status, "coupons.queued", { id: accepted.id.slice(0, 8) });
-      else if (m.status === "sent") showStep(status, "checkin.sent");
+      if (m.status === "sent") showStep(status, "checkin.sent");
       else if (m.status === "rejected") { showStep(status, "checkin.rejected", { reason: m.reason || "" }); status.dataset.state = "error"; }
     });
     if (done?.status === "confirmed") { showStep(status, "coupons.credited"); status.dataset.state = "credited"; }

@@ -121,6 +121,12 @@ export default async function custom(config) {
         el("p", { text: t("custom.status", { id: id.toString(), status: t(`custom.states.${state}`) }) }));
       if (state === 0) li.append(redeemForm(id, glazeList));
       if (state === 4) li.append(el("button", { type: "button", class: "confirm", onclick: async () => { if (await send(status, { ...vouchers, functionName: "confirmDelivery", args: [id] })) await refresh(); } }, t("custom.confirm")));
+      if (state === 6 || state === 7) {
+        // The studio's published reason (the latest failure: a re-fired piece may have failed before).
+        const failures = await wallet.reader().getContractEvents({ ...vouchers, eventName: "FiringFailed", args: { tokenId: id }, fromBlock: BigInt(config.fromBlock || 0) });
+        if (failures.length) li.append(el("p", { class: "failure-reason", text: t("custom.failureReason", { reason: failures.at(-1).args.reason }) }));
+        li.append(el("p", { class: "muted", text: state === 6 ? t("custom.failedNext") : t("custom.refunded", { amount: money(v.price) }) }));
+      }
       const photo = await wallet.reader().getContractEvents({ ...vouchers, eventName: "PieceFired", args: { tokenId: id }, fromBlock: BigInt(config.fromBlock || 0) });
       if (photo.length) {
         const src = gatewayUrl(config, `ipfs://${photo[0].args.photoCid}`);

@@ -1,8 +1,8 @@
 // Mint: the open phase (allowlist with a proof from the service, or public), the quantity limited
 // to what this wallet may still buy, then confirm in wallet -> pending (tx hash) -> minted (ids).
-// A referrer from ?ref= is recorded first, once, if the contracts still accept it (before the
-// collector's first purchase).
-import { decodeEventLog, getAddress, isAddress, zeroAddress } from "viem";
+// A referrer from a shared ?ref= link is shown, and recorded with setReferrer just before the
+// collector's first purchase, as the points ledger defines it (referral.js).
+import { decodeEventLog } from "viem";
 import { el, $, replace } from "../dom.js";
 import { countdown, cstDate, money } from "../format.js";
 import { pageLang, t } from "../i18n.js";
@@ -10,27 +10,7 @@ import { send, showError, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { chainNow, contract, fetchJson, read, requireWallet } from "./common.js";
 import { phaseNow, salePhases } from "./gallery.js";
-
-export function storedReferrer() {
-  try { return localStorage.getItem("gaoling.ref"); } catch { return null; }
-}
-
-/** Records ?ref=<address> (shared links) so the first purchase can name the referrer. */
-export function rememberReferrer() {
-  const ref = new URLSearchParams(location.search).get("ref");
-  if (ref && isAddress(ref)) { try { localStorage.setItem("gaoling.ref", getAddress(ref)); } catch { /* private mode */ } }
-}
-
-/** Sends setReferrer when a referrer is stored and the member has none and has not bought yet. */
-export async function recordReferrer(config, status, member) {
-  const ref = storedReferrer();
-  if (!ref || !config.contracts.points || ref === member) return true;
-  const ledger = contract("PointsLedger", config.contracts.points);
-  const info = await read(ledger, "memberOf", [member]);
-  if (info.purchased || info.referrer !== zeroAddress) return true;
-  const receipt = await send(status, { ...ledger, functionName: "setReferrer", args: [ref] });
-  return Boolean(receipt);
-}
+import { recordReferrer, referralLine, referralOf } from "./referral.js";
 
 async function allowance(config, collection, address) {
   const url = config.service.allowlistProof
@@ -76,6 +56,7 @@ export default async function mint(config) {
     const address = requireWallet();
     if (!open) { replace(info, rows); return; }
     if (!address) { rows.push(el("p", { class: "muted", text: t("wallet.connectFirst") })); replace(info, rows); return; }
+    rows.push(referralLine(await referralOf(config, address), () => { showStep(status, "referral.forgotten"); safely(); }));
     const [boughtAllowlist, boughtPublic] = await read(edition, "purchasedBy", [address]);
     let limit = BigInt(phase.maxPerWallet) - (phase.key === "allowlist" ? boughtAllowlist : boughtPublic);
     let proof = [];

@@ -1,15 +1,17 @@
 // Firing quiz: the collector signs QuizStart(holder, issuedAt) in the certificate's EIP-712 domain
 // (the wallet shows it in full; no gas); the service draws the questions from the bank in the page
 // language, without answers, and grades the submitted positions. The result explains each wrong
-// answer; a refused start shows the cooldown. On a pass the certificate is minted by the collector
-// with the returned attestation, or followed through the service's relayer.
+// answer. A failed result shows the cooldown at once: until when (CST) and a countdown on chain
+// time; it counts from the attempt's start (the grader's rule), and a start the service refuses
+// shows the end the service names. On a pass the certificate is minted by the collector with the
+// returned attestation, or followed through the service's relayer.
 import { el, $, replace } from "../dom.js";
 import { pageLang, t } from "../i18n.js";
 import { send, showStep, signTyped } from "../tx.js";
 import * as wallet from "../wallet.js";
-import { contract, read, requireWallet } from "./common.js";
+import { chainNow, contract, read, requireWallet } from "./common.js";
 import { chainFacts, follow, post, problemText } from "./service.js";
-import { cstDate } from "../format.js";
+import { countdown, cstDate } from "../format.js";
 
 const QUIZ_START = { QuizStart: [{ name: "holder", type: "address" }, { name: "issuedAt", type: "uint256" }] };
 
@@ -19,12 +21,30 @@ export default async function quiz(config) {
   const lang = pageLang();
   const cert = contract("FiringCertificate", config.contracts.certificate);
 
+  let ticking = null;
+  /** "You may try again after <CST date>" and a countdown to it, ticking from the chain's clock. */
+  async function showCooldown(retryAt) {
+    clearInterval(ticking);
+    const base = await chainNow();
+    const since = Date.now();
+    const clock = el("p", { class: "countdown" });
+    status.dataset.state = "cooldown";
+    replace(status, el("p", { class: "cooldown", "data-retry-at": String(retryAt), text: t("quiz.cooldown", { date: cstDate(retryAt, lang) }) }), clock);
+    const tick = () => {
+      const now = base + Math.floor((Date.now() - since) / 1000);
+      if (now >= retryAt) { clock.textContent = t("quiz.cooldownOver"); clearInterval(ticking); return; }
+      clock.textContent = t("quiz.countdown", { left: countdown(retryAt, now) });
+    };
+    tick();
+    ticking = setInterval(tick, 1000);
+  }
+
   function refused(error) {
+    clearInterval(ticking);
     status.dataset.state = "error";
     const retryAt = error?.problem?.retryAt;
     if (retryAt) {
-      status.dataset.state = "cooldown";
-      replace(status, el("p", { class: "cooldown", "data-retry-at": String(retryAt), text: t("quiz.cooldown", { date: cstDate(retryAt, lang) }) }));
+      showCooldown(Number(retryAt));
     } else {
       replace(status, el("p", { class: "reason", text: error?.status === 404 || error?.status === 405 ? t("page.serviceMissing") : problemText(error) }));
     }
@@ -47,6 +67,7 @@ export default async function quiz(config) {
     if (!signature) return;
     let attempt;
     try { attempt = await post(`${config.service.quiz}/attempts`, { holder, issuedAt, signature, lang }); } catch (error) { refused(error); return; }
+    clearInterval(ticking);
     replace(status);
     delete status.dataset.state;
     const form = el("form", { class: "quiz", id: "quiz-form", "data-attempt": attempt.attemptId, novalidate: true });
@@ -70,6 +91,7 @@ export default async function quiz(config) {
       });
       if (!result.passed) rows.push(el("p", { class: "muted", text: t("quiz.retry") }));
       replace(box, rows);
+      if (!result.passed && config.quiz.cooldownSeconds != null) await showCooldown(attempt.startedAt + config.quiz.cooldownSeconds);
       if (result.attestation) {
         const p = result.attestation.quiz_pass;
         const pass = { holder: p.holder, quizVersion: BigInt(p.quiz_version), score: BigInt(p.score), expiry: BigInt(p.expiry), nonce: BigInt(p.nonce) };

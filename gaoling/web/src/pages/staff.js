@@ -85,17 +85,28 @@ export default async function staff(config) {
     for (let id = 1n; id <= total; id += 1n) {
       const v = await read(vouchers, "voucher", [id]);
       const state = Number(v.status);
-      if (![1, 2, 3].includes(state)) continue;
+      if (![1, 2, 3, 6].includes(state)) continue;
       const li = el("li", { "data-voucher": id.toString(), "data-status": String(state) },
         el("p", { text: t("custom.status", { id: id.toString(), status: t(`custom.states.${state}`) }) }));
       const move = (functionName, args) => async () => { if (await send(status, { ...vouchers, functionName, args })) await queue(); };
-      if (state === 1) {
-        li.append(el("label", { for: `batch-${id}`, text: t("staff.batch") }), el("input", { id: `batch-${id}`, type: "number", min: 1, value: 1 }),
-          el("button", { type: "button", class: "to-kiln", onclick: () => move("putInKiln", [id, BigInt($(`#batch-${id}`).value || "1")])() }, t("staff.toKiln")));
-      }
+      const kiln = (cls, key) => [el("label", { for: `batch-${id}`, text: t("staff.batch") }), el("input", { id: `batch-${id}`, type: "number", min: 1, value: 1 }),
+        el("button", { type: "button", class: cls, onclick: () => move("putInKiln", [id, BigInt($(`#batch-${id}`).value || "1")])() }, t(key))];
+      if (state === 1) li.append(...kiln("to-kiln", "staff.toKiln"));
       if (state === 2) {
         li.append(el("label", { for: `photo-${id}`, text: t("staff.photoCid") }), el("input", { id: `photo-${id}`, type: "text" }),
-          el("button", { type: "button", class: "fired", onclick: () => move("markFired", [id, $(`#photo-${id}`).value.trim()])() }, t("staff.fired")));
+          el("button", { type: "button", class: "fired", onclick: () => move("markFired", [id, $(`#photo-${id}`).value.trim()])() }, t("staff.fired")),
+          // The reason is published in FiringFailed: the defect only, as `ape run fulfil failed` asks.
+          el("label", { for: `reason-${id}`, text: t("staff.reason") }), el("input", { id: `reason-${id}`, type: "text", maxlength: 200, autocomplete: "off" }),
+          el("button", { type: "button", class: "secondary failed", onclick: () => {
+            const reason = $(`#reason-${id}`).value.trim();
+            if (!reason) { showStep(status, "staff.reasonMissing"); status.dataset.state = "error"; $(`#reason-${id}`).focus(); return null; }
+            return move("markFailed", [id, reason])();
+          } }, t("staff.failed")));
+      }
+      if (state === 6) {
+        // Failed: fire it again, or refund (the price to the holder's claim, the coupon back).
+        li.append(...kiln("refire", "staff.refire"),
+          el("button", { type: "button", class: "secondary refund", onclick: () => move("refund", [id])() }, t("staff.refund")));
       }
       if (state === 3) {
         li.append(el("label", { for: `tracking-${id}`, text: t("staff.tracking") }), el("input", { id: `tracking-${id}`, type: "text", autocomplete: "off" }),
