@@ -108,6 +108,7 @@ class GradeResult(BaseModel):
     passed: bool
     results: list[QuestionResult]
     attestation: SignedQuizPass | None = None
+    retry_at: int = 0  # when this holder may start the next attempt (the cooldown counts from the start)
 
 
 class Grader:
@@ -210,7 +211,8 @@ class Grader:
             attestation = self.attester.sign(attempt.holder, attempt.quiz_version, score, now)
         return GradeResult(attempt_id=attempt_id, holder=attempt.holder, quiz_version=attempt.quiz_version,
                            correct=correct, total=total, pass_mark=self.rules.pass_mark, score=score,
-                           passed=passed, results=results, attestation=attestation)
+                           passed=passed, results=results, attestation=attestation,
+                           retry_at=attempt.started_at + self.rules.cooldown_seconds)
 
 
 class AnswerSheet(BaseModel):

@@ -45,8 +45,6 @@ class WebSettings:
     ipfs_gateway: str = "/ipfs"
     eip3085: dict[str, Any] | None = None          # the service's own chain parameters, when it has them
     public_rpc: bool = True                        # False: rpc_url is the service's own node (dev chains)
-    quiz_bank: Path | None = None                  # the service's question bank (None: the default bank)
-    _quiz_cooldown: int | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_manifest(cls, manifest_path: str | Path, rpc_url: str, platform: str | Path | None = None,
@@ -75,21 +73,7 @@ class WebSettings:
             pieces[slug] = _published_pieces(svc, edition.baseURI())
         rpc = svc.config.rpc_url or str(getattr(svc.provider, "uri", "") or "")
         return cls(chain_id=int(svc.platform.chain_id), rpc_url=rpc, contracts=contracts, pieces=pieces,
-                   public_rpc=bool(svc.config.rpc_url), quiz_bank=svc.config.quiz_bank)
-
-    def quiz_cooldown(self) -> int | None:
-        """Seconds between two quiz attempts of one holder, from the bank the service grades with,
-        so the page can show the cooldown as soon as an attempt fails (it counts from the start).
-        None when the bank cannot be read: the quiz then fails on the service, not every page."""
-        if self._quiz_cooldown is None:
-            from gaoling.quiz import QuizBankError, load_bank
-
-            try:
-                bank = load_bank(self.quiz_bank) if self.quiz_bank else load_bank()
-            except QuizBankError:
-                return None
-            self._quiz_cooldown = int(bank.attempt.cooldown_seconds)
-        return self._quiz_cooldown
+                   public_rpc=bool(svc.config.rpc_url))
 
     def chain_parameters(self) -> dict[str, Any]:
         """EIP-3085 `wallet_addEthereumChain` parameters."""
@@ -115,7 +99,6 @@ class WebSettings:
             "editions": editions,
             "fromBlock": self.from_block,
             "ipfsGateway": self.ipfs_gateway,
-            "quiz": {"cooldownSeconds": self.quiz_cooldown()},
             "service": {
                 "base": self.api_base,
                 "allowlistProof": self.api_base + "/collections/{collection}/allowlist/{address}",
@@ -278,9 +261,6 @@ def mount(app: FastAPI, settings: WebSettings) -> None:
     """Adds the page to `app` with explicit settings (a standalone app, or a service that passes them)."""
     from gaoling.web import staff
 
-    svc = getattr(app.state, "svc", None)
-    if svc is not None and settings.quiz_bank is None:
-        settings.quiz_bank = svc.config.quiz_bank   # the page tells the cooldown of the bank it grades with
     app.state.web_settings = settings
     app.include_router(staff.router, prefix=settings.api_base)
     app.include_router(router)

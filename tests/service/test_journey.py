@@ -78,11 +78,14 @@ def test_collector_journey(sale_open, app_client, accounts):
     assert "answer" not in r.text and "order" not in attempt and "explanation" not in r.text
     again = client.post("/api/v1/quiz/attempts", json=start)
     assert again.status_code == 429 and again.json()["code"] == "cooldown" and again.json()["field"] == "holder"
+    retry_at = again.json()["retryAt"]
+    assert retry_at == attempt["startedAt"] + 3600  # metadata/quiz/firing-process.yaml: cooldown_seconds
     wrong_count = client.post(f"/api/v1/quiz/attempts/{attempt['attemptId']}/answers", json={"answers": [0]})
     assert wrong_count.status_code == 422 and wrong_count.json()["field"] == "answers"
     graded = client.post(f"/api/v1/quiz/attempts/{attempt['attemptId']}/answers",
                          json={"answers": correct_positions(attempt)})
     assert graded.status_code == 200 and graded.json()["passed"] is True
+    assert graded.json()["retryAt"] == retry_at  # the result says when the next attempt may start
     attestation = graded.json()["attestation"]
     twice = client.post(f"/api/v1/quiz/attempts/{attempt['attemptId']}/answers",
                         json={"answers": correct_positions(attempt)})

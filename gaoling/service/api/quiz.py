@@ -98,7 +98,7 @@ def answer(attempt_id: str, body: AnswersBody, request: Request) -> dict:
         raise Problem("invalid-field", field, en=str(exc), zh=f"{field}：答案与题目不符。") from None
     lang = "zh-CN" if wants_chinese(request) else "en"
     out = {"attemptId": attempt_id, "holder": result.holder, "passed": result.passed, "score": result.score,
-           "correct": result.correct, "total": result.total, "passMark": result.pass_mark,
+           "correct": result.correct, "total": result.total, "passMark": result.pass_mark, "retryAt": result.retry_at,
            "results": [{"id": r.id, "chosen": r.chosen, "correctPosition": r.correct_position, "correct": r.correct,
                         "explanation": r.explanation.get(lang)} for r in result.results]}
     att = result.attestation

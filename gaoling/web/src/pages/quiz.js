@@ -91,7 +91,7 @@ export default async function quiz(config) {
       });
       if (!result.passed) rows.push(el("p", { class: "muted", text: t("quiz.retry") }));
       replace(box, rows);
-      if (!result.passed && config.quiz.cooldownSeconds != null) await showCooldown(attempt.startedAt + config.quiz.cooldownSeconds);
+      if (!result.passed) await showCooldown(result.retryAt);
       if (result.attestation) {
         const p = result.attestation.quiz_pass;
         const pass = { holder: p.holder, quizVersion: BigInt(p.quiz_version), score: BigInt(p.score), expiry: BigInt(p.expiry), nonce: BigInt(p.nonce) };
