@@ -73,6 +73,13 @@ leases = sa.Table(
     sa.Column("expires_at", sa.Float, nullable=False),
 )
 
+siwe_nonces = sa.Table(
+    "service_siwe_nonces", metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("issued_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+
 quiz_attempts = sa.Table(
     "quiz_attempts", metadata,
     sa.Column("attempt_id", sa.String(64), primary_key=True),

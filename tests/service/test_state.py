@@ -21,9 +21,9 @@ def test_migrations_create_the_schema_once(database_url):
     with engine.connect() as conn:
         version = conn.execute(sa.text("SELECT version_num FROM service_alembic_version")).scalar()
         tables = set(sa.inspect(conn).get_table_names())
-    assert version == "0001"
+    assert version == "0002"
     assert {"service_messages", "service_relay_batches", "service_relay_txs", "quiz_attempts",
-            "shipping_records"} <= tables
+            "shipping_records", "service_siwe_nonces"} <= tables
     engine.dispose()
 
 
