@@ -139,6 +139,31 @@ def test_replacement_bids_up_to_the_fee_ceiling_then_waits(project, chain, deplo
     svc.engine.dispose()
 
 
+def test_at_a_low_fee_ceiling_a_stuck_batch_waits_and_is_not_replaced(project, chain, deployment, sqlite_url,
+                                                                      members, manual_mining, caplog):
+    svc = make_service(project, chain, deployment, sqlite_url, stuck_seconds=0.2)
+    first_fee, _ = svc.relayer.fees()
+    # The ceiling is what the batch bids in the first place: no replacement can raise it by 10%.
+    svc.config = svc.config.model_copy(update={"fee_ceiling_gwei": first_fee / GWEI})
+    svc.relayer = Relayer(svc.engine, svc.platform, svc.provider, svc.relayer.account, svc.config)
+    w3 = chain.provider.web3
+    ids = accept(svc, members[:2])
+    assert svc.relayer.step()
+    batch_id = rows(svc, ids)[0]["batch_id"]
+    (only,) = txs_of(svc, batch_id)
+    time.sleep(0.25)
+    with caplog.at_level(logging.WARNING, logger="gaoling.service.relayer"):
+        assert not svc.relayer.step()
+        assert not svc.relayer.step()
+    assert caplog.text.count("leaves no room") == 1   # said once, not on every round
+    assert len(txs_of(svc, batch_id)) == 1 and {r["status"] for r in rows(svc, ids)} == {"sent"}
+    manual_mining()
+    svc.relayer.step()
+    assert mined(w3, only["tx_hash"])
+    assert {(r["status"], r["tx_hash"]) for r in rows(svc, ids)} == {("confirmed", only["tx_hash"])}
+    svc.engine.dispose()
+
+
 def test_batch_mined_after_cst_midnight_is_rejected_with_the_reason(project, chain, deployment, sqlite_url,
                                                                     members, manual_mining):
     svc = make_service(project, chain, deployment, sqlite_url)
