@@ -110,6 +110,28 @@ def test_wrong_domain_chain_signer_or_role(gated, accounts):
     assert (p["status"], p["field"]) == (422, "signature")
 
 
+def test_contract_wallet_signs_in_through_erc1271(gated, project, accounts):
+    svc, client = gated
+    owner, admin = accounts[1], accounts[0]
+    wallet = project.ContractWallet.deploy(owner, sender=admin)   # a Safe-like account with one owner
+    points = svc.platform.get("points")
+    points.grantRole(points.DEFAULT_ADMIN_ROLE(), wallet, sender=admin)
+
+    class AsWallet:  # the sign-in names the wallet; its owner's key signs
+        address = wallet.address
+
+    def attempt(key_holder):
+        nonce = client.get("/api/v1/siwe/nonce").json()["nonce"]
+        return client.post("/api/v1/test/admin-only", json=sign_in(AsWallet, svc.platform.chain_id, nonce,
+                                                                   signer=key_holder))
+
+    r = attempt(owner)
+    assert r.status_code == 200, r.text
+    assert r.json()["address"] == wallet.address
+    r = attempt(accounts[2])                     # a key the wallet does not accept
+    assert r.status_code == 422 and r.json()["code"] == "bad-signature" and r.json()["field"] == "signature"
+
+
 def test_a_nonce_is_consumed_exactly_once_under_concurrency(gated):
     svc, _ = gated
     nonce, _ = issue_nonce(svc.engine)
