@@ -23,6 +23,7 @@ __all__ = ["ServiceConfig", "ServiceContext", "build_context", "create_app", "lo
            "start_relayer"]
 
 log = logging.getLogger("gaoling.service")
+_PUBLISHED: dict[tuple[str, str], frozenset[str]] = {}
 
 
 class AccountError(ValueError):
@@ -69,8 +70,14 @@ def _load_ipfs(svc: ServiceContext) -> None:
         log.info("IPFS gateway: no pin manifest at %s, nothing to serve", pins)
         return
     svc.ipfs_store = FsBlockstore(store_dir)
-    items = json.loads(pins.read_text("utf-8")).get("items", {})
-    svc.published = published_cids(svc.ipfs_store, items)
+    text = pins.read_text("utf-8")
+    items = json.loads(text).get("items", {})
+    # Walking every DAG takes seconds for a full catalogue; the same roots in the same content-addressed
+    # store always reach the same blocks, so a process that builds several contexts walks them once.
+    key = (str(Path(store_dir).resolve()), text)
+    if key not in _PUBLISHED:
+        _PUBLISHED[key] = frozenset(published_cids(svc.ipfs_store, items))
+    svc.published = set(_PUBLISHED[key])
     log.info("IPFS gateway: %d published roots, %d blocks", len(items), len(svc.published))
 
 

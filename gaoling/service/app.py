@@ -78,13 +78,14 @@ def create_app(svc: ServiceContext, *, include_web: bool = True) -> FastAPI:
     app.add_middleware(BodyLimit, limit=svc.config.max_body_bytes)
 
     from gaoling.analytics import access
-    from gaoling.service.api import catalogue, crowdfund, health, ipfs, quiz, relay, shipping
+    from gaoling.service.api import catalogue, crowdfund, health, ipfs, quiz, relay, shipping, signin
 
     app.include_router(catalogue.router, prefix=API)
     app.include_router(relay.router, prefix=API)
     app.include_router(quiz.router, prefix=API)
     app.include_router(shipping.router, prefix=API)
     app.include_router(crowdfund.router, prefix=API)
+    app.include_router(signin.router, prefix=API)
     app.include_router(ipfs.router)
     app.include_router(health.router)
     access.mount(app, API + access.PREFIX)  # the issuer dashboard's reports, behind SIWE + admin role

@@ -78,6 +78,13 @@ class Platform:
             self._head = (now, int(block["number"]), int(block["timestamp"]))
         return int(block["number"]), int(block["timestamp"])
 
+    def cached_today(self, max_age: float = 1.0) -> int | None:
+        """The CST day from a head read at most `max_age` seconds ago, or None (then call today())."""
+        with self._lock:
+            if time.monotonic() - self._head[0] < max_age:
+                return cst_day(self._head[2])
+        return None
+
     def today(self, provider: Any, max_age: float = 1.0) -> int:
         """The ledger's current CST day, computed from the head's timestamp as the contract does."""
         return cst_day(self.head(provider, max_age)[1])

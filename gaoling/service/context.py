@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.engine import Engine
 
 from gaoling.service.config import ServiceConfig
+from gaoling.service.messages import Intake
 from gaoling.service.ratelimit import RateLimiter
 
 
@@ -46,7 +47,9 @@ class ServiceContext:
     metrics: Metrics = field(default_factory=Metrics)
     address_limit: RateLimiter | None = None
     ip_limit: RateLimiter | None = None
+    intake: Intake | None = None  # group commit of check-ins (gaoling.service.messages)
 
     def __post_init__(self) -> None:
         self.address_limit = self.address_limit or RateLimiter(self.config.rate_per_address)
         self.ip_limit = self.ip_limit or RateLimiter(self.config.rate_per_ip)
+        self.intake = self.intake or Intake(self.engine)

@@ -39,7 +39,7 @@ relay_batches = sa.Table(
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("sender", sa.String(42), nullable=False),
     sa.Column("nonce", sa.BigInteger, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),         # signed | confirmed | failed | voided
+    sa.Column("status", sa.String(16), nullable=False),         # signed | confirmed | failed | voided | cancelled
     sa.Column("call", sa.Text, nullable=False),                 # JSON: method and arguments, for re-signing
     sa.Column("gas_used", sa.BigInteger, nullable=True),
     sa.Column("fee_wei", sa.Numeric(78, 0), nullable=True),
@@ -71,6 +71,13 @@ leases = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("holder", sa.String(64), nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False),
+)
+
+siwe_nonces = sa.Table(
+    "service_siwe_nonces", metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("issued_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
 )
 
 quiz_attempts = sa.Table(

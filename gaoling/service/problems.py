@@ -44,6 +44,7 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "not-holder": (403, "The signer does not hold this token", "签名者不持有该代币"),
     "forbidden": (403, "Not allowed", "无权访问"),
     "unauthorized": (401, "Sign in first", "请先登录"),
+    "sign-in-again": (401, "This sign-in cannot be used again; sign in again", "此次登录已失效，请重新登录"),
     "unavailable": (503, "The service cannot do this right now", "服务暂时无法处理"),
     "not-acceptable": (406, "That representation is not available", "无法提供该格式"),
     "method-not-allowed": (405, "Method not allowed", "不允许的方法"),

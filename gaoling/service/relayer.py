@@ -2,11 +2,16 @@
 
 One loop, `Relayer.step()`:
 1. **Reconcile** every batch still in flight: ask the chain for each of its recorded transactions. A
-   receipt settles the batch (events say which check-ins were credited or skipped). A transaction the
-   node does not know is broadcast again from its recorded raw bytes (same hash, same nonce). One
-   older than `stuck_seconds` is replaced by the same call at the same nonce with a higher fee, up to
-   the fee ceiling. If the nonce was used by a transaction we never recorded, the batch is void and
-   each message is settled from the on-chain state (credited already, or queued again).
+   receipt settles the batch (events say which check-ins were credited or skipped). The newest one,
+   once older than `stuck_seconds`, is replaced at the same nonce with fees raised by 25% (or to what
+   a new transaction would bid), never above the fee ceiling; if the ceiling leaves no room for the 10%
+   raise nodes require, the relayer waits and says so. A call that would now revert (its CST day is
+   over) is not bid up: the replacement is a zero-value self-transfer that cancels it, and once that is
+   mined its messages are settled from the chain and queued again, where the simulation rejects each
+   with its reason. A transaction the node does not know (and not yet stuck) is broadcast again from
+   its recorded raw bytes (same hash, same nonce). If the nonce was used by a transaction we never
+   recorded, the batch is void and each message is settled from the on-chain state (credited
+   already, or queued again).
 2. **Fill nonce gaps**: a recorded batch whose nonce is above the chain's next nonce, with nothing of
    ours below it, would wait forever; a zero-value self-transfer fills each gap.
 3. **Take** a new batch when it is full (`batch_size`) or its oldest message waited `batch_seconds`:
@@ -56,6 +61,7 @@ FAULT_ENV = "GAOLING_RELAYER_FAULT"
 LEASE = "relayer"
 GWEI = 10**9
 KINDS = ("checkin", "exchange", "certificate")
+ZERO = "0x" + "00" * 20
 
 
 class InjectedCrash(RuntimeError):
@@ -88,6 +94,7 @@ class Relayer:
         self.state = RelayerState(sender=self.sender)
         self.fault = os.environ.get(FAULT_ENV, "")
         self.skip_locked = database.supports_skip_locked(engine)
+        self._waiting: set[str] = set()  # stuck transactions the fee ceiling keeps from being replaced
 
     # ------------------------------------------------------------------ loop
 
@@ -368,6 +375,10 @@ class Relayer:
         with self.engine.connect() as conn:
             txs = list(conn.execute(sa.select(relay_txs).where(relay_txs.c.batch_id == batch["id"])
                                     .order_by(relay_txs.c.created_at.desc())).mappings())
+        # The nonce is read BEFORE the receipts: if it says the nonce is used, any transaction of ours that
+        # used it was mined before the receipt lookups below, so they find it. In the other order a block
+        # arriving between the two reads voided a batch that had in fact been mined.
+        mined_nonce = self.chain_nonce("latest")
         for tx in txs:
             try:
                 receipt = self.w3.eth.get_transaction_receipt(tx["tx_hash"])
@@ -376,10 +387,14 @@ class Relayer:
             if receipt is not None:
                 self.finish(batch, tx["tx_hash"], receipt)
                 return True
-        if self.chain_nonce("latest") > int(batch["nonce"]):
+        if mined_nonce > int(batch["nonce"]):
             self.void(batch)
             return True
         newest = txs[0]
+        # Stuck first: a node also drops a transaction that bids less than the base fee, so "unknown to
+        # the node" can mean "underpriced", and broadcasting the same bytes again would never end.
+        if time.time() - float(newest["created_at"]) > self.config.stuck_seconds and self.replace(batch, newest):
+            return True
         try:
             self.w3.eth.get_transaction(newest["tx_hash"])
             known = True
@@ -389,44 +404,89 @@ class Relayer:
             log.info("batch %d: tx %s is unknown to the node; broadcasting it again", batch["id"], newest["tx_hash"])
             self.broadcast(newest["raw"])
             return True
-        if time.time() - float(newest["created_at"]) > self.config.stuck_seconds:
-            return self.replace(batch, newest)
         return False
 
-    def replace(self, batch: Any, newest: Any) -> bool:
-        """Same call, same nonce, fee raised by 25% (nodes require >= 10%), within the ceiling."""
+    def replacement_fees(self, old_fee: int, old_tip: int) -> tuple[int, int] | None:
+        """Fees for a transaction replacing one that bid (old_fee, old_tip): 25% more, or what a new
+        transaction would bid if that is more, capped at the ceiling. None if the cap leaves less than
+        the 10% raise of both fees that nodes require to accept a replacement."""
         ceiling = int(self.config.fee_ceiling_gwei * GWEI)
-        max_fee = int(newest["max_fee"]) * 5 // 4 + 1
-        tip = int(newest["priority_fee"]) * 5 // 4 + 1
-        if max_fee > ceiling:
-            log.warning("batch %d: tx %s is stuck and a replacement would bid %.1f gwei, above the ceiling of "
-                        "%s gwei; waiting", batch["id"], newest["tx_hash"], max_fee / GWEI, self.config.fee_ceiling_gwei)
+        fresh_fee, fresh_tip = self.fees()
+        fee = min(max(old_fee * 5 // 4 + 1, fresh_fee), ceiling)
+        tip = min(max(old_tip * 5 // 4 + 1, fresh_tip), fee)
+        if fee < old_fee * 11 // 10 + 1 or tip < old_tip * 11 // 10 + 1:
+            return None
+        return fee, tip
+
+    def replace(self, batch: Any, newest: Any) -> bool:
+        """Replaces a stuck transaction at the same nonce with higher fees, within the ceiling.
+
+        The batch's call is simulated again first (at the latest block). If it would now revert (its CST
+        day is over, a role was revoked), paying more for it helps nobody: the replacement is then a
+        zero-value self-transfer that cancels it, and once that is mined the messages are settled from the
+        chain and queued again, where the simulation rejects each with its reason (finish())."""
+        old_fee, old_tip = int(newest["max_fee"]), int(newest["priority_fee"])
+        fees = self.replacement_fees(old_fee, old_tip)
+        if fees is None:
+            if newest["tx_hash"] in self._waiting:
+                return False
+            self._waiting.add(newest["tx_hash"])  # said once per transaction, not on every round
+            log.warning("batch %d: tx %s is stuck at %.2f gwei, and the fee ceiling of %s gwei leaves no room "
+                        "for the 10%% raise a replacement needs; waiting (raise GAOLING_FEE_CEILING_GWEI to "
+                        "unstick it)", batch["id"], newest["tx_hash"], old_fee / GWEI, self.config.fee_ceiling_gwei)
             return False
+        max_fee, tip = fees
         kind = batch["kind"]
         payloads = json.loads(batch["call"])
-        args = [] if kind == "noop" else self.call_args(kind, payloads)
-        gas = 21_000 if kind == "noop" else int(self.w3.eth.get_transaction(newest["tx_hash"])["gas"])
-        signed = self.sign(kind, args, int(batch["nonce"]), max_fee, min(tip, max_fee), gas)
+        args: list[Any] = []
+        gas = 21_000
+        doomed: str | None = None
+        if kind != "noop":
+            args = self.call_args(kind, payloads)
+            try:
+                gas = self.estimate_latest(kind, args) * 12 // 10 + 10_000
+            except Exception as exc:
+                if not is_revert(exc):
+                    raise
+                doomed = revert_reason(exc)
+        signed = self.sign("noop" if doomed else kind, args, int(batch["nonce"]), max_fee, tip, gas)
         with self.engine.begin() as conn:
-            tx_hash, raw = self._record_tx(conn, batch["id"], signed, max_fee, min(tip, max_fee))
-            conn.execute(messages.update().where(messages.c.batch_id == batch["id"], messages.c.status == SENT)
-                         .values(tx_hash=tx_hash, updated_at=time.time()))
-        log.info("batch %d: replaced stuck tx %s by %s at %.2f gwei", batch["id"], newest["tx_hash"], tx_hash,
-                 max_fee / GWEI)
+            tx_hash, raw = self._record_tx(conn, batch["id"], signed, max_fee, tip)
+            if not doomed:
+                conn.execute(messages.update().where(messages.c.batch_id == batch["id"], messages.c.status == SENT)
+                             .values(tx_hash=tx_hash, updated_at=time.time()))
+        if doomed:
+            log.warning("batch %d: stuck tx %s can no longer succeed (%s); cancelling it with %s at %.2f gwei",
+                        batch["id"], newest["tx_hash"], doomed, tx_hash, max_fee / GWEI)
+        else:
+            log.info("batch %d: replaced stuck tx %s by %s at %.2f gwei", batch["id"], newest["tx_hash"], tx_hash,
+                     max_fee / GWEI)
         self.broadcast(raw)
         return True
+
+    def estimate_latest(self, kind: str, args: list[Any]) -> int:
+        """eth_estimateGas of the batch's call against the latest block (not the pending one, which may
+        hold the very transaction being replaced); raises the node's revert."""
+        contract, method = self._target(kind)
+        data = getattr(contract, method).encode_input(*args)
+        return int(self.w3.eth.estimate_gas({"from": self.sender, "to": str(contract.address),
+                                             "data": "0x" + bytes(data).hex()}, "latest"))
 
     def finish(self, batch: Any, tx_hash: str, receipt: Any) -> None:
         gas_used = int(receipt["gasUsed"])
         fee = gas_used * int(receipt.get("effectiveGasPrice") or 0)
         ok = int(receipt["status"]) == 1
+        # A mined self-transfer in a batch of calls is the cancellation replace() sent.
+        cancelled = batch["kind"] != "noop" and to_checksum_address(receipt["to"] or ZERO) == self.sender
         with self.engine.begin() as conn:
             ids = [r.id for r in conn.execute(sa.select(messages.c.id, messages.c.member)
                                               .where(messages.c.batch_id == batch["id"],
                                                      messages.c.status == SENT))]
             rows = {r.member: r.id for r in conn.execute(
                 sa.select(messages.c.id, messages.c.member).where(messages.c.batch_id == batch["id"]))}
-            if batch["kind"] == "checkin" and ok:
+            if cancelled:
+                self._settle_from_chain(conn, batch)
+            elif batch["kind"] == "checkin" and ok:
                 ledger = self.platform.get("points")
                 ape_receipt = self.provider.get_receipt(tx_hash)
                 for ev in ledger.CheckedIn.from_receipt(ape_receipt):
@@ -448,36 +508,44 @@ class Relayer:
                     if payloads and self.platform.today(self.provider, max_age=0) != payloads[0]["day"]:
                         reason += " (the CST day ended before it was mined); sign today's check-in"
                 self._settle(conn, ids, REJECTED, reason=reason, tx_hash=tx_hash)
+            status = "cancelled" if cancelled else "confirmed" if ok else "failed"
             conn.execute(relay_batches.update().where(relay_batches.c.id == batch["id"]).values(
-                status="confirmed" if ok else "failed", gas_used=gas_used, fee_wei=fee, tx_hash=tx_hash,
-                updated_at=time.time()))
-        log.info("batch %d: tx %s %s, %d gas", batch["id"], tx_hash, "mined" if ok else "reverted", gas_used)
+                status=status, gas_used=gas_used, fee_wei=fee, tx_hash=tx_hash, updated_at=time.time()))
+        log.info("batch %d: tx %s %s, %d gas", batch["id"], tx_hash,
+                 "mined (the cancellation; its messages were settled from the chain)" if cancelled
+                 else "mined" if ok else "reverted", gas_used)
 
     def void(self, batch: Any) -> None:
-        """The batch's nonce was used by a transaction we never recorded: none of ours can be mined.
-        Each message is settled from the chain: credited already -> confirmed, else queued again."""
+        """The batch's nonce was used by a transaction we never recorded: none of ours can be mined."""
         with self.engine.begin() as conn:
-            rows = list(conn.execute(sa.select(messages).where(messages.c.batch_id == batch["id"],
-                                                              messages.c.status == SENT)).mappings())
-            for r in rows:
-                done = False
-                if r["kind"] == "checkin":
-                    info = self.platform.get("points").memberOf(r["member"])
-                    done = int(info[1]) == int(r["dedupe"])
-                elif r["kind"] == "exchange":
-                    p = json.loads(r["payload"])
-                    done = bool(self.platform.get("coupons").nonceUsed(p["member"], p["nonce"]))
-                elif r["kind"] == "certificate":
-                    p = json.loads(r["payload"])
-                    done = bool(self.platform.get("certificate").nonceUsed(p["quizPass"]["nonce"]))
-                if done:
-                    self._settle(conn, [r["id"]], CONFIRMED, reason="credited by another transaction")
-                else:
-                    self._settle(conn, [r["id"]], QUEUED)
+            count = self._settle_from_chain(conn, batch)
             conn.execute(relay_batches.update().where(relay_batches.c.id == batch["id"])
                          .values(status="voided", updated_at=time.time()))
         log.warning("batch %d: nonce %d was used outside this relayer; %d message(s) settled from chain state",
-                    batch["id"], batch["nonce"], len(rows))
+                    batch["id"], batch["nonce"], count)
+
+    def _settle_from_chain(self, conn: Connection, batch: Any) -> int:
+        """For a batch none of whose calls was (or can any more be) mined: each message still sent is
+        settled from the chain state, credited already -> confirmed, else queued again (the next
+        simulation then sends it or rejects it with its reason)."""
+        rows = list(conn.execute(sa.select(messages).where(messages.c.batch_id == batch["id"],
+                                                          messages.c.status == SENT)).mappings())
+        for r in rows:
+            done = False
+            if r["kind"] == "checkin":
+                info = self.platform.get("points").memberOf(r["member"])
+                done = int(info[1]) == int(r["dedupe"])
+            elif r["kind"] == "exchange":
+                p = json.loads(r["payload"])
+                done = bool(self.platform.get("coupons").nonceUsed(p["member"], p["nonce"]))
+            elif r["kind"] == "certificate":
+                p = json.loads(r["payload"])
+                done = bool(self.platform.get("certificate").nonceUsed(p["quizPass"]["nonce"]))
+            if done:
+                self._settle(conn, [r["id"]], CONFIRMED, reason="credited by another transaction")
+            else:
+                self._settle(conn, [r["id"]], QUEUED)
+        return len(rows)
 
     def fill_gaps(self) -> None:
         """Sends a zero-value self-transfer at each nonce below our lowest pending batch that neither

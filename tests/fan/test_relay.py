@@ -45,6 +45,20 @@ def test_helper_digest_matches_contract(ledger, members):
     assert bytes(ledger.checkInDigest(members[0].address, day)) == local
 
 
+@pytest.mark.parametrize("day", [0, 20_000, 2**32 - 1])
+def test_check_in_fast_hash_matches_typed_data_and_contract(ledger, members, day):
+    from eth_utils import keccak
+
+    domain = signing.Domain.of(ledger)
+    for m in members[:3]:
+        signed = sign_check_in(m, ledger, day)
+        msg = signed.signable()
+        fast = keccak(b"\x19" + msg.version + msg.header + msg.body)
+        assert fast == signing.digest(domain, "CheckIn", CHECK_IN_TYPES, {"member": m.address, "day": day})
+        assert fast == bytes(ledger.checkInDigest(m.address, day))
+        assert signed.signer() == m.address
+
+
 def test_bad_entries_are_skipped_with_reasons_and_the_rest_credited(
     project, admin, ledger, members, relayer, travel, next_midnight, rules
 ):

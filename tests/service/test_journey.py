@@ -50,12 +50,20 @@ def correct_positions(attempt: dict) -> list[int]:
     return out
 
 
-def siwe_message(address: str, chain_id: int, host: str = "studio.test") -> str:
+def siwe_message(address: str, chain_id: int, nonce: str, host: str = "studio.test") -> str:
     from siwe import SiweMessage
 
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return SiweMessage(domain=host, address=address, statement="Gaoling staff sign-in", uri=f"http://{host}/staff",
-                       version="1", chain_id=chain_id, nonce="a1b2c3d4e5f6g7h8", issued_at=now).prepare_message()
+                       version="1", chain_id=chain_id, nonce=nonce, issued_at=now).prepare_message()
+
+
+def staff_sign_in(client, account, chain_id: int) -> dict:
+    """What the staff wallet sends: a SIWE message with a fresh nonce from the service, signed."""
+    nonce = client.get("/api/v1/siwe/nonce").json()["nonce"]
+    message = siwe_message(account.address, chain_id, nonce)
+    sig = Account.sign_message(encode_defunct(text=message), private_key=account.private_key).signature.hex()
+    return {"message": message, "signature": "0x" + sig.removeprefix("0x")}
 
 
 def test_collector_journey(sale_open, app_client, accounts):
@@ -144,15 +152,16 @@ def test_collector_journey(sale_open, app_client, accounts):
     states = client.get(f"/api/v1/shipping/{voucher_id}").json()["submissions"]
     assert [s["state"] for s in states] == ["superseded", "confirmed"]  # the first is kept as history
 
-    # staff read: SIWE by an account with FULFILMENT_ROLE
+    # staff read: SIWE (single-use nonce) by an account with FULFILMENT_ROLE
     admin = accounts[0]
-    message = siwe_message(admin.address, chain_id)
-    sig = Account.sign_message(encode_defunct(text=message), private_key=admin.private_key).signature.hex()
-    r = client.post(f"/api/v1/staff/shipping/{voucher_id}", json={"message": message, "signature": "0x" + sig.removeprefix("0x")})
+    sign_in = staff_sign_in(client, admin, chain_id)
+    r = client.post(f"/api/v1/staff/shipping/{voucher_id}", json=sign_in)
     assert r.status_code == 200, r.text
     assert r.json()["details"]["city"] == "景德镇" and r.json()["commitment"] == commitment
-    outsider = accounts[9]
-    message = siwe_message(outsider.address, chain_id)
-    sig = Account.sign_message(encode_defunct(text=message), private_key=outsider.private_key).signature.hex()
-    r = client.post(f"/api/v1/staff/shipping/{voucher_id}", json={"message": message, "signature": "0x" + sig.removeprefix("0x")})
+    assert r.json()["readBy"] == admin.address
+    replay = client.post(f"/api/v1/staff/shipping/{voucher_id}", json=sign_in, headers={"Accept-Language": "zh-CN"})
+    assert replay.status_code == 401 and replay.json()["code"] == "sign-in-again"
+    assert replay.json()["field"] == "message" and "重新登录" in replay.json()["detail"]
+    assert "景德镇" not in replay.text
+    r = client.post(f"/api/v1/staff/shipping/{voucher_id}", json=staff_sign_in(client, accounts[9], chain_id))
     assert r.status_code == 403 and r.json()["code"] == "forbidden"

@@ -3,13 +3,17 @@ cooldown under concurrent starts, and the shipping store's pending / confirmed /
 
 from __future__ import annotations
 
+import asyncio
 import threading
 
+import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 
 from gaoling.quiz.store import DatabaseAttemptStore
 from gaoling.service.database import acquire_lease, open_engine, release_lease, upgrade
+from gaoling.service.messages import Intake, enqueue, tracking_id
+from gaoling.service.models import messages
 from gaoling.voucher.shipping import ShippingStore, commit
 
 DETAILS = {"name": "李华", "phone": "+86 139 0000 0000", "address": "珠山路 8 号", "city": "景德镇"}
@@ -21,9 +25,9 @@ def test_migrations_create_the_schema_once(database_url):
     with engine.connect() as conn:
         version = conn.execute(sa.text("SELECT version_num FROM service_alembic_version")).scalar()
         tables = set(sa.inspect(conn).get_table_names())
-    assert version == "0001"
+    assert version == "0002"
     assert {"service_messages", "service_relay_batches", "service_relay_txs", "quiz_attempts",
-            "shipping_records"} <= tables
+            "shipping_records", "service_siwe_nonces"} <= tables
     engine.dispose()
 
 
@@ -73,3 +77,44 @@ def test_shipping_store_keeps_history_and_confirms_only_the_chain_commitment(dat
         sealed = b"".join(bytes(r[0]) for r in conn.execute(sa.text("SELECT sealed FROM shipping_records")))
     assert "景德镇".encode() not in sealed and b"139" not in sealed
     store.close()
+
+
+LEDGER = "0x" + "ab" * 20
+
+
+def test_intake_group_commit_stores_each_message_once(database_url):
+    """200 concurrent submissions of 50 distinct messages (each sent 4 times): one row each, every
+    repeat answered with the same id, exactly one submission per message reported as new."""
+    engine = open_engine(database_url)
+    intake = Intake(engine)
+    members = [f"0x{i:040x}" for i in range(50)]
+
+    async def flood():
+        return await asyncio.gather(*(intake.submit("checkin", 1, LEDGER, members[i % 50], "7", {"i": i})
+                                      for i in range(200)))
+
+    results = asyncio.run(flood())
+    assert {r.id for r in results} == {tracking_id("checkin", 1, LEDGER, m, "7") for m in members}
+    assert sum(r.created for r in results) == 50 and {r.status for r in results} == {"queued"}
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar() == 50
+    again = enqueue(engine, "checkin", 1, LEDGER, members[0], "7", {})   # the one-off path agrees
+    assert again.id == results[0].id and not again.created
+    engine.dispose()
+
+
+def test_intake_one_bad_message_fails_alone(database_url):
+    engine = open_engine(database_url)
+    intake = Intake(engine)
+
+    async def mixed():
+        good = [intake.submit("checkin", 1, LEDGER, f"0x{i:040x}", "8", {}) for i in range(10)]
+        bad = intake.submit(None, 1, LEDGER, "0x" + "ee" * 20, "8", {})  # kind is NOT NULL
+        return await asyncio.gather(*good, bad, return_exceptions=True)
+
+    *good, bad = asyncio.run(mixed())
+    assert isinstance(bad, sa.exc.IntegrityError)
+    assert all(r.created for r in good)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar() == 10
+    engine.dispose()

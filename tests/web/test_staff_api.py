@@ -16,11 +16,12 @@ from gaoling.voucher.shipping import commit_tracking
 HOST = "studio.test"
 
 
-def staff_sign_in(account, chain_id: int) -> dict:
+def staff_sign_in(client, account, chain_id: int) -> dict:
     from siwe import SiweMessage
 
+    nonce = client.get("/api/v1/siwe/nonce").json()["nonce"]  # single-use, issued by the service
     message = SiweMessage(domain=HOST, address=account.address, statement="Sign in to the Gaoling fulfilment staff page.",
-                          uri=f"http://{HOST}/staff", version="1", chain_id=chain_id, nonce="q7Rt2mXw9LpK4sZa",
+                          uri=f"http://{HOST}/staff", version="1", chain_id=chain_id, nonce=nonce,
                           issued_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")).prepare_message()
     signature = Account.sign_message(encode_defunct(text=message), private_key=account.private_key).signature.hex()
     return {"message": message, "signature": "0x" + signature.removeprefix("0x")}
@@ -42,7 +43,7 @@ def test_tracking_commitment_comes_from_the_service_for_fulfilment_staff_only(cl
 
     def ask(account, tracking="SF1234567890", **extra):
         return client.post(url if "url" not in extra else extra.pop("url"),
-                           json={**staff_sign_in(account, chain.chain_id), "tracking": tracking, **extra},
+                           json={**staff_sign_in(client, account, chain.chain_id), "tracking": tracking, **extra},
                            headers={"Accept-Language": "zh-CN"})
 
     vouchers.redeem(voucher_id, 1, b"\x01" * 32, sender=collector)
@@ -53,8 +54,8 @@ def test_tracking_commitment_comes_from_the_service_for_fulfilment_staff_only(cl
 
     refused = ask(outsider)
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
-    forged = client.post(url, json={**staff_sign_in(staff, chain.chain_id), "tracking": "SF1",
-                                    "signature": staff_sign_in(outsider, chain.chain_id)["signature"]})
+    forged = client.post(url, json={**staff_sign_in(client, staff, chain.chain_id), "tracking": "SF1",
+                                    "signature": staff_sign_in(client, outsider, chain.chain_id)["signature"]})
     assert forged.status_code in (401, 422) and forged.json()["field"] == "signature"
     blank = ask(staff, tracking="   ")
     assert blank.status_code == 422 and blank.json()["field"] == "tracking"

@@ -8,11 +8,13 @@ the contracts and the CLI accept.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Annotated
 
 from eth_account import Account
 from eth_utils import is_address, to_checksum_address
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
@@ -34,6 +36,12 @@ def _address(value: str) -> str:
     return to_checksum_address(value)
 
 
+@lru_cache(maxsize=256)
+def _contract_address(value: str) -> str:
+    """`_address` for the platform's own contracts: the same few values on every request, so cached."""
+    return _address(value)
+
+
 class CheckInBody(BaseModel):
     """Exactly what `ape run checkin sign` writes (SignedCheckIn.to_json)."""
 
@@ -45,7 +53,8 @@ class CheckInBody(BaseModel):
     ledger: str = Field(description="PointsLedger address the member signed for")
     chainId: StrictInt = Field(ge=1)
 
-    _addr = field_validator("member", "ledger")(_address)
+    _addr = field_validator("member")(_address)
+    _contract = field_validator("ledger")(_contract_address)
 
 
 class ExchangeBody(BaseModel):
@@ -64,7 +73,8 @@ class ExchangeBody(BaseModel):
     coupons: str = Field(description="GlazeCoupons address the member signed for")
     chainId: StrictInt = Field(ge=1)
 
-    _addr = field_validator("member", "coupons")(_address)
+    _addr = field_validator("member")(_address)
+    _contract = field_validator("coupons")(_contract_address)
 
 
 class Tracking(BaseModel):
@@ -94,7 +104,7 @@ def _check_domain(svc: ServiceContext, component: str, field: str, contract: str
         raise Problem("wrong-chain", "chainId", en=f"chainId: signed for chain {chain_id}, this platform is on "
                       f"chain {domain.chain_id}; switch the wallet's network and sign again.",
                       zh=f"chainId：签名属于链 {chain_id}，本平台在链 {domain.chain_id} 上；请切换钱包网络后重新签名。")
-    if contract != to_checksum_address(domain.verifying_contract):
+    if contract != _contract_address(domain.verifying_contract):
         raise Problem("wrong-contract", field, en=f"{field}: signed for {contract}, but this platform's contract is "
                       f"{domain.verifying_contract}; sign for that contract (GET /api/v1/chain lists them).",
                       zh=f"{field}：签名合约为 {contract}，本平台合约为 {domain.verifying_contract}；请重新签名。")
@@ -112,7 +122,10 @@ def _accepted(request: Request, kind: str, result: messages.Accepted) -> JSONRes
 
 @router.post("/checkins", status_code=202, response_model=Tracking,
              summary="Submit a signed CheckIn(member, day) for the gasless relayer")
-def post_checkin(body: CheckInBody, request: Request) -> JSONResponse:
+async def post_checkin(body: CheckInBody, request: Request) -> JSONResponse:
+    # The hot path runs on the event loop: the checks below are CPU only (libsecp256k1 recovery, no
+    # I/O); the chain head is read in a worker thread when its 1 s cache is stale, and the message is
+    # committed by the intake's writer thread (group commit), so nothing here blocks the loop on I/O.
     svc = _svc(request)
     _limit(svc, request, body.member)
     _check_domain(svc, "points", "ledger", body.ledger, body.chainId)
@@ -125,14 +138,16 @@ def post_checkin(body: CheckInBody, request: Request) -> JSONResponse:
         raise Problem("bad-signature", "signature", en=f"signature: it was made by {signer or 'nobody'}, not by "
                       f"member {body.member}; sign with the member's own wallet.",
                       zh=f"signature：签名者为 {signer or '无效'}，不是会员 {body.member}；请用会员本人的钱包签名。")
-    today = svc.platform.today(svc.provider)
+    today = svc.platform.cached_today()
+    if today is None:
+        today = await run_in_threadpool(svc.platform.today, svc.provider)
     if body.day != today:
         raise Problem("wrong-day", "day", en=f"day: signed for {body.day} ({day_label(body.day)} CST), but today is "
                       f"{today} ({day_label(today)} CST); sign today's check-in.",
                       zh=f"day：签名日期为 {day_label(body.day)}（北京时间），今天是 {day_label(today)}；请签今天的签到。",
                       today=today)
-    result = messages.enqueue(svc.engine, "checkin", body.chainId, body.ledger, body.member, str(body.day),
-                              signed_payload(signed))
+    result = await svc.intake.submit("checkin", body.chainId, body.ledger, body.member, str(body.day),
+                                     signed_payload(signed))
     return _accepted(request, "checkin", result)
 
 

@@ -7,17 +7,17 @@
   and returns the commitment and salt for `redeem`. Nothing personal is logged.
 - The submission becomes the voucher's shipping details only once the redeem carrying its commitment
   is on chain; earlier submissions stay as history. `GET /shipping/{voucherId}` shows the states.
-- `POST /staff/shipping/{voucherId}`: Sign-In with Ethereum (EIP-4361) by an account that holds
-  FULFILMENT_ROLE on the vouchers contract, checked on chain; answers the confirmed details.
+- `POST /staff/shipping/{voucherId}`: Sign-In with Ethereum (EIP-4361, a single-use nonce from
+  `GET /siwe/nonce`) by an account that holds FULFILMENT_ROLE on the vouchers contract, checked on
+  chain (gaoling.service.auth.require_siwe_role); answers the confirmed details.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from gaoling.service import auth
@@ -42,11 +42,15 @@ class IntakeBody(BaseModel):
     _addr = field_validator("holder")(_address)
 
 
-class StaffBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# Sign-In with Ethereum with a single-use nonce, by a holder of FULFILMENT_ROLE on the vouchers contract.
+STAFF = auth.require_siwe_role("vouchers", "FULFILMENT_ROLE")
+StaffBody = auth.SiweProof
 
-    message: str = Field(max_length=4000, description="the EIP-4361 message the staff wallet signed")
-    signature: str = Field(pattern=r"^0x[0-9a-fA-F]+$", max_length=4000)
+
+def verify_staff(svc: ServiceContext, request: Request, body: auth.SiweProof) -> str:
+    """The STAFF check as a function, for a route whose body carries more than the sign-in
+    (gaoling.web.staff's tracking commitment); the signer's address."""
+    return auth.verify_siwe(svc, request, body, "vouchers", "FULFILMENT_ROLE").address
 
 
 def store(svc: ServiceContext) -> ShippingStore:
@@ -100,39 +104,9 @@ def submissions(voucher_id: int, request: Request) -> dict:
     return {"voucherId": voucher_id, "submissions": st.history(voucher_id)}
 
 
-def verify_staff(svc: ServiceContext, request: Request, body: StaffBody) -> str:
-    from siwe import SiweMessage
-
-    try:
-        message = SiweMessage.from_message(body.message)
-    except Exception:
-        raise Problem("invalid-field", "message", en="message: not an EIP-4361 (Sign-In with Ethereum) message.",
-                      zh="message：不是 EIP-4361（以太坊登录）消息。") from None
-    host = request.headers.get("host", "")
-    if message.domain != host:
-        raise Problem("forbidden", "message", en=f"message: signed for {message.domain}, not for {host}.",
-                      zh=f"message：签名域名为 {message.domain}，不是 {host}。")
-    if int(message.chain_id) != svc.platform.chain_id:
-        raise Problem("wrong-chain", "message", en=f"message: Chain ID {message.chain_id} is not this platform's "
-                      f"chain {svc.platform.chain_id}.", zh=f"message：链 ID {message.chain_id} 不符。")
-    issued = datetime.fromisoformat(str(message.issued_at).replace("Z", "+00:00"))
-    auth.check_fresh(int(issued.timestamp()))
-    try:
-        message.verify(body.signature, domain=host, timestamp=datetime.now(timezone.utc))
-    except Exception as exc:
-        raise Problem("bad-signature", "signature", en=f"signature: the sign-in does not verify ({type(exc).__name__}).",
-                      zh="signature：登录签名无效。") from None
-    vouchers = svc.platform.get("vouchers")
-    if not vouchers.hasRole(vouchers.FULFILMENT_ROLE(), message.address):
-        raise Problem("forbidden", "message", en=f"{message.address} does not hold FULFILMENT_ROLE on the vouchers "
-                      f"contract; an admin grants it.", zh=f"{message.address} 没有 FULFILMENT_ROLE 权限。")
-    return str(message.address)
-
-
 @router.post("/staff/shipping/{voucher_id}", summary="Staff: a voucher's confirmed shipping details (SIWE + role)")
-def staff_read(voucher_id: int, body: StaffBody, request: Request) -> dict:
+def staff_read(voucher_id: int, request: Request, staff: auth.SiweSignIn = Depends(STAFF)) -> dict:
     svc: ServiceContext = request.app.state.svc
-    staff = verify_staff(svc, request, body)
     _voucher_owner(svc, voucher_id)
     st = store(svc)
     st.sync(svc.platform.get("vouchers"), voucher_id)
@@ -142,5 +116,5 @@ def staff_read(voucher_id: int, body: StaffBody, request: Request) -> dict:
         raise Problem("not-found", "voucher_id", en=f"voucher_id: voucher {voucher_id} has no confirmed shipping "
                       f"details yet (its redeem with a submitted commitment is not on chain).",
                       zh=f"voucher_id：兑换凭证 {voucher_id} 尚无已确认的收货信息。") from None
-    return {"voucherId": voucher_id, "readBy": staff, "readAt": int(time.time()), "details": details.model_dump(),
+    return {"voucherId": voucher_id, "readBy": staff.address, "readAt": int(time.time()), "details": details.model_dump(),
             "commitment": "0x" + commitment.hex(), "history": st.history(voucher_id)}

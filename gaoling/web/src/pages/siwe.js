@@ -1,8 +1,10 @@
 // Sign-In with Ethereum (EIP-4361) for the studio's own pages (staff, dashboard): a message for this
 // host and this chain, issued now and valid for ten minutes, signed by the connected wallet with
-// personal_sign (the wallet shows it in full). The service checks every field; nothing is stored.
+// personal_sign (the wallet shows it in full). The service checks every field. With `nonceUrl` the
+// nonce is one the service issued (GET /api/v1/siwe/nonce), good for one request: the staff reads.
 import { showError, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
+import { fetchJson } from "./common.js";
 
 const NONCE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 const VALID_MS = 10 * 60 * 1000;
@@ -15,7 +17,7 @@ function nonce(length = 16) {
 const iso = (date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** The EIP-4361 text. The statement is ASCII (the format allows no other), so it stays in English. */
-export function siweMessage({ address, chainId, statement, path, now = new Date() }) {
+export function siweMessage({ address, chainId, statement, path, now = new Date(), nonce: issued }) {
   return [
     `${location.host} wants you to sign in with your Ethereum account:`,
     address,
@@ -25,22 +27,23 @@ export function siweMessage({ address, chainId, statement, path, now = new Date(
     `URI: ${location.origin}${path}`,
     "Version: 1",
     `Chain ID: ${chainId}`,
-    `Nonce: ${nonce()}`,
+    `Nonce: ${issued || nonce()}`,
     `Issued At: ${iso(now)}`,
     `Expiration Time: ${iso(new Date(now.getTime() + VALID_MS))}`,
   ].join("\n");
 }
 
 /** {message, signature} from the connected wallet, or null (refused, or no wallet on this chain). */
-export async function signIn(status, statement, path) {
+export async function signIn(status, statement, path, { nonceUrl } = {}) {
   if (!wallet.onChainOk()) {
     showStep(status, wallet.current().address ? "wallet.wrongChain" : "wallet.connectFirst");
     status.dataset.state = "error";
     return null;
   }
   const { address } = wallet.current();
-  const message = siweMessage({ address, chainId: wallet.expectedChainId(), statement, path });
   try {
+    const issued = nonceUrl ? (await fetchJson(nonceUrl)).nonce : undefined;
+    const message = siweMessage({ address, chainId: wallet.expectedChainId(), statement, path, nonce: issued });
     showStep(status, "siwe.signInWallet");
     const signature = await wallet.signMessage(message);
     return { message, signature };
