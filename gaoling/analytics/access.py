@@ -55,43 +55,17 @@ def _unauthorized(field: str, en: str, zh: str, code: str = "unauthorized") -> P
 
 
 def verify_sign_in(svc: Any, request: Request, message_text: str, signature: str) -> str:
-    """The signer of a valid, fresh EIP-4361 sign-in for this Host and chain (401 otherwise).
-
-    The one place to switch to the service's shared SIWE dependency (gaoling/service/auth.py, with its
-    single-use nonce store) once it exists; it follows `api.shipping.verify_staff` step by step today."""
-    from siwe import SiweMessage
-
+    """The signer of a valid, fresh, single-use EIP-4361 sign-in for this Host and chain: the service's
+    one SIWE check (`auth.verify_siwe_signer`, nonce from GET /api/v1/siwe/nonce). Its refusals keep
+    their code, field and texts but become 401 with `WWW-Authenticate: Bearer`: opening a session is
+    an authentication step. The admin role is checked by `AdminGate.require_role`."""
     try:
-        message = SiweMessage.from_message(message_text)
-    except Exception:
-        raise _unauthorized("message", "message: not an EIP-4361 (Sign-In with Ethereum) message; sign in again "
-                            "from the dashboard.", "message：不是 EIP-4361（以太坊登录）消息；请在看板页面重新登录。") from None
-    host = request.headers.get("host", "")
-    if message.domain != host:
-        raise _unauthorized("message", f"message: signed for {message.domain}, not for {host}; sign in on this site.",
-                            f"message：签名域名为 {message.domain}，不是 {host}；请在本站登录。")
-    if int(message.chain_id) != svc.platform.chain_id:
-        raise _unauthorized("message", f"message: Chain ID {message.chain_id} is not this platform's chain "
-                            f"{svc.platform.chain_id}; switch the wallet's network and sign in again.",
-                            f"message：链 ID {message.chain_id} 不是本平台的链 {svc.platform.chain_id}；请切换网络后重新登录。")
-    issued = datetime.fromisoformat(str(message.issued_at).replace("Z", "+00:00"))
-    try:
-        auth.check_fresh(int(issued.timestamp()))
-    except Problem:
-        raise _unauthorized("message", f"message: issued at {message.issued_at}; a sign-in is valid for "
-                            f"{auth.MAX_AGE} s. Sign in again now.",
-                            f"message：签发时间 {message.issued_at}；登录签名有效期 {auth.MAX_AGE} 秒，请立即重新登录。",
-                            code="expired") from None
-    try:
-        message.verify(signature, domain=host, timestamp=datetime.now(timezone.utc), provider=svc.provider.web3.provider)
-    except Exception as exc:
-        expired = type(exc).__name__ in ("ExpiredMessage", "NotYetValidMessage")
-        raise _unauthorized("message" if expired else "signature",
-                            f"{'message' if expired else 'signature'}: the sign-in does not verify "
-                            f"({type(exc).__name__}); sign in again with the admin wallet.",
-                            f"{'message' if expired else 'signature'}：登录签名无效；请用管理员钱包重新登录。",
-                            code="expired" if expired else "bad-signature") from None
-    return str(message.address)
+        address, _, _ = auth.verify_siwe_signer(svc, request, auth.SiweProof(message=message_text,
+                                                                            signature=signature))
+    except Problem as problem:
+        raise Problem(problem.code, problem.field, en=problem.en, zh=problem.zh, status=401,
+                      headers={**problem.headers, **BEARER}, **problem.extra) from None
+    return address
 
 
 def _sha(text: str) -> str:

@@ -84,9 +84,12 @@ def _load_ipfs(svc: ServiceContext) -> None:
 def build_context(config: ServiceConfig, project: Any, provider: Any, *, platform_config: Path | None = None,
                   engine: Any = None) -> ServiceContext:
     from gaoling.service.chain import Platform
-    from gaoling.service.database import open_engine
+    from gaoling.service.database import open_engine, upgrade
 
-    engine = engine if engine is not None else open_engine(config.database_url)
+    if engine is None:
+        engine = open_engine(config.database_url)
+    else:  # a caller's engine (e.g. the analytics database) gets the service's tables too
+        upgrade(engine)
     platform = Platform.load(config.deployment, project, provider)
     if platform_config is not None and config.platform_config is None and Path(platform_config).exists():
         config = config.model_copy(update={"platform_config": Path(platform_config)})

@@ -167,6 +167,17 @@ def _role_id(contract: Any, role_name: str) -> bytes:
 
 def verify_siwe(svc: Any, request: Request, proof: SiweProof, contract_key: str, role_name: str) -> SiweSignIn:
     """The checks of `require_siwe_role` (module docstring), for callers that are not FastAPI routes."""
+    address, nonce, issued_at = verify_siwe_signer(svc, request, proof)
+    contract = svc.platform.get(contract_key)
+    if not contract.hasRole(_role_id(contract, role_name), address):
+        raise Problem("forbidden", "message", en=f"{address} does not hold {role_name} on the {contract_key} "
+                      f"contract; an admin grants it.", zh=f"{address} 在 {contract_key} 合约上没有 {role_name} 权限。")
+    return SiweSignIn(address, contract_key, role_name, nonce, issued_at)
+
+
+def verify_siwe_signer(svc: Any, request: Request, proof: SiweProof) -> tuple[str, str, int]:
+    """Every check of `require_siwe_role` but the role: (signer's checksummed address, nonce, issued-at),
+    the nonce consumed. For callers that check a role their own way (the analytics dashboard)."""
     from siwe import SiweMessage
 
     try:
@@ -182,7 +193,12 @@ def verify_siwe(svc: Any, request: Request, proof: SiweProof, contract_key: str,
         raise Problem("wrong-chain", "message", en=f"message: Chain ID {message.chain_id} is not this platform's "
                       f"chain {svc.platform.chain_id}.", zh=f"message：链 ID {message.chain_id} 不符。")
     issued = datetime.fromisoformat(str(message.issued_at).replace("Z", "+00:00"))
-    check_fresh(int(issued.timestamp()))
+    try:
+        check_fresh(int(issued.timestamp()))
+    except Problem as problem:  # the body has no issuedAt field: the message's "Issued At" line is meant
+        raise Problem(problem.code, "message", en=f"message: its Issued At ({message.issued_at}) is not within the "
+                      f"last {MAX_AGE} s; sign in again now.", zh=f"message：签发时间 {message.issued_at} 不在最近 "
+                      f"{MAX_AGE} 秒内；请立即重新登录。") from None
     try:
         # With the provider, siwe falls back to ERC-1271 on chain for contract wallets (a Safe holding a role).
         message.verify(proof.signature, domain=host, timestamp=datetime.now(timezone.utc),
@@ -194,12 +210,7 @@ def verify_siwe(svc: Any, request: Request, proof: SiweProof, contract_key: str,
         raise Problem("sign-in-again", "message", en=f"message: its nonce {message.nonce} was already used, has "
                       f"expired or was not issued by this service; sign in again (GET /api/v1/siwe/nonce gives a "
                       f"new one).", zh=f"message：随机数 {message.nonce} 已被使用、已过期或并非本服务签发；请重新登录。")
-    contract = svc.platform.get(contract_key)
-    address = to_checksum_address(message.address)
-    if not contract.hasRole(_role_id(contract, role_name), address):
-        raise Problem("forbidden", "message", en=f"{address} does not hold {role_name} on the {contract_key} "
-                      f"contract; an admin grants it.", zh=f"{address} 在 {contract_key} 合约上没有 {role_name} 权限。")
-    return SiweSignIn(address, contract_key, role_name, message.nonce, int(issued.timestamp()))
+    return to_checksum_address(message.address), message.nonce, int(issued.timestamp())
 
 
 def require_siwe_role(contract_key: str, role_name: str) -> Callable[[Request, SiweProof], SiweSignIn]:

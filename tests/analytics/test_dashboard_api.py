@@ -29,10 +29,12 @@ def client(sample, project, chain, engine):
         yield c
 
 
-def siwe(account, chain_id: int, *, host: str = HOST, issued: datetime | None = None, nonce: str = "k3y9Qw2LmN8pXr4T",
+def siwe(client, account, chain_id: int, *, host: str = HOST, issued: datetime | None = None,
          expires: datetime | None = None) -> dict:
+    """A sign-in as the dashboard makes it: a single-use nonce from the service, then personal_sign."""
     from siwe import SiweMessage
 
+    nonce = client.get("/api/v1/siwe/nonce").json()["nonce"]
     issued = issued or datetime.now(timezone.utc)
     fmt = "%Y-%m-%dT%H:%M:%S.000Z"
     message = SiweMessage(domain=host, address=account.address, statement="Sign in to the Gaoling studio dashboard.",
@@ -43,6 +45,11 @@ def siwe(account, chain_id: int, *, host: str = HOST, issued: datetime | None = 
     return {"message": message, "signature": "0x" + signature.removeprefix("0x")}
 
 
+def personal_sign(account, message: str) -> str:
+    signature = Account.sign_message(encode_defunct(text=message), private_key=account.private_key).signature.hex()
+    return "0x" + signature.removeprefix("0x")
+
+
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
@@ -51,7 +58,7 @@ def test_admin_signs_in_once_and_reads_every_report_as_the_cli_does(sample, make
                                                                     tmp_path):
     make_indexer().sync()
     admin = accounts[0]  # the sample's deployer: DEFAULT_ADMIN_ROLE on every contract
-    signed = client.post(f"{BASE}/session", json=siwe(admin, sample.chain_id))
+    signed = client.post(f"{BASE}/session", json=siwe(client, admin, sample.chain_id))
     assert signed.status_code == 201, signed.text
     session = signed.json()
     assert session["address"] == admin.address and session["tokenType"] == "Bearer"
@@ -78,7 +85,7 @@ def test_admin_signs_in_once_and_reads_every_report_as_the_cli_does(sample, make
 
 def test_a_wallet_without_the_admin_role_gets_403_naming_the_field(sample, client, accounts):
     outsider = accounts[9]
-    refused = client.post(f"{BASE}/session", json=siwe(outsider, sample.chain_id), headers=ZH)
+    refused = client.post(f"{BASE}/session", json=siwe(client, outsider, sample.chain_id), headers=ZH)
     assert refused.status_code == 403
     problem = refused.json()
     assert problem["code"] == "forbidden" and problem["field"] == "message"
@@ -96,7 +103,7 @@ def test_a_contract_wallet_admin_signs_in_through_erc1271(sample, client, accoun
         address = wallet.address
         private_key = owner.private_key
 
-    signed = client.post(f"{BASE}/session", json=siwe(AsWallet, sample.chain_id))
+    signed = client.post(f"{BASE}/session", json=siwe(client, AsWallet, sample.chain_id))
     assert signed.status_code == 201, signed.text
     assert signed.json()["address"] == wallet.address
     assert client.get(f"{BASE}/reports", headers=bearer(signed.json()["token"])).status_code == 200
@@ -105,7 +112,7 @@ def test_a_contract_wallet_admin_signs_in_through_erc1271(sample, client, accoun
         address = wallet.address
         private_key = accounts[9].private_key
 
-    refused = client.post(f"{BASE}/session", json=siwe(Stranger, sample.chain_id, nonce="Hh3kPq9Wn2Lm7Rt5"))
+    refused = client.post(f"{BASE}/session", json=siwe(client, Stranger, sample.chain_id))
     assert refused.status_code == 401 and refused.json()["field"] == "signature"
 
 
@@ -113,7 +120,7 @@ def test_an_admin_whose_role_is_revoked_loses_the_open_session(sample, client, a
     vouchers = sample.contracts["vouchers"]
     admin, deputy = accounts[0], accounts[7]
     vouchers.grantRole(b"\x00" * 32, deputy, sender=admin)
-    token = client.post(f"{BASE}/session", json=siwe(deputy, sample.chain_id)).json()["token"]
+    token = client.post(f"{BASE}/session", json=siwe(client, deputy, sample.chain_id)).json()["token"]
     assert client.get(f"{BASE}/reports", headers=bearer(token)).status_code == 200
     vouchers.revokeRole(b"\x00" * 32, deputy, sender=admin)
     revoked = client.get(f"{BASE}/reports/sales", headers=bearer(token))
@@ -135,22 +142,28 @@ def test_missing_garbled_or_expired_proof_is_401(sample, client, accounts):
         assert (r.json()["field"], r.json()["code"]) == (field, code)
         assert r.json()["detail"] != r.json()["detail_en"]  # the Chinese text for a zh-CN client
 
-    good = siwe(admin, sample.chain_id)
-    refused({**good, "message": "studio.test wants you to sign in\nnot really"}, "message", "unauthorized")
-    refused({**good, "signature": siwe(other, sample.chain_id)["signature"]}, "signature", "bad-signature")
+    good = siwe(client, admin, sample.chain_id)
+    refused({**good, "message": "studio.test wants you to sign in\nnot really"}, "message", "invalid-field")
+    refused({**good, "signature": siwe(client, other, sample.chain_id)["signature"]}, "signature", "bad-signature")
     refused({**good, "signature": "0x" + "00" * 65}, "signature", "bad-signature")
-    refused(siwe(admin, sample.chain_id, host="phish.example"), "message", "unauthorized")
-    refused(siwe(admin, sample.chain_id + 1), "message", "unauthorized")
+    refused(siwe(client, admin, sample.chain_id, host="phish.example"), "message", "forbidden")
+    refused(siwe(client, admin, sample.chain_id + 1), "message", "wrong-chain")
     stale = datetime.now(timezone.utc) - timedelta(minutes=20)
-    refused(siwe(admin, sample.chain_id, issued=stale), "message", "expired")
-    refused(siwe(admin, sample.chain_id, expires=datetime.now(timezone.utc) - timedelta(seconds=5)), "message",
-            "expired")
-    # One signed sign-in opens one session: the same message again is refused.
+    refused(siwe(client, admin, sample.chain_id, issued=stale), "message", "expired")
+    refused(siwe(client, admin, sample.chain_id, expires=datetime.now(timezone.utc) - timedelta(seconds=5)), "signature",
+            "bad-signature")
+    # One signed sign-in opens one session: its nonce is spent, so the same message again is refused.
     assert client.post(f"{BASE}/session", json=good).status_code == 201
     again = client.post(f"{BASE}/session", json=good)
-    assert again.status_code == 409 and again.json()["code"] == "replayed"
+    assert again.status_code == 401 and again.json()["code"] == "sign-in-again"
+    assert again.headers["www-authenticate"].startswith("Bearer")
+    unissued = siwe(client, admin, sample.chain_id)
+    unissued_message = unissued["message"].replace(unissued["message"].split("Nonce: ")[1].split("\n")[0], "k3y9Qw2LmN8pXr4T")
+    forged = {"message": unissued_message,
+              "signature": personal_sign(admin, unissued_message)}
+    refused(forged, "message", "sign-in-again")  # a nonce the service never issued
     # A session past its lifetime is refused (the gate's clock moved past it).
-    token = client.post(f"{BASE}/session", json=siwe(admin, sample.chain_id, nonce="Zx81mPq0Lr5sTn2W")).json()["token"]
+    token = client.post(f"{BASE}/session", json=siwe(client, admin, sample.chain_id)).json()["token"]
     assert client.get(f"{BASE}/reports", headers=bearer(token)).status_code == 200
     later = client.gate.clock() + client.gate.session_seconds + 1
     client.gate.clock = lambda: later
@@ -159,7 +172,7 @@ def test_missing_garbled_or_expired_proof_is_401(sample, client, accounts):
 
 
 def test_an_unknown_report_is_a_404_problem(sample, client, accounts):
-    token = client.post(f"{BASE}/session", json=siwe(accounts[0], sample.chain_id)).json()["token"]
+    token = client.post(f"{BASE}/session", json=siwe(client, accounts[0], sample.chain_id)).json()["token"]
     missing = client.get(f"{BASE}/reports/dealers", headers={**bearer(token), **ZH})
     assert missing.status_code == 404
     problem = missing.json()

@@ -152,7 +152,7 @@ export default async function dashboard(config) {
   }
 
   async function start() {
-    const proof = await signIn(status, STATEMENT, "/dashboard");
+    const proof = await signIn(status, STATEMENT, "/dashboard", `${config.service.base}/siwe/nonce`);
     if (!proof) return;
     try {
       showStep(status, "dashboard.checking");

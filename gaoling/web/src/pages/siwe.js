@@ -1,18 +1,12 @@
 // Sign-In with Ethereum (EIP-4361) for the studio's own pages (staff, dashboard): a message for this
 // host and this chain, issued now and valid for ten minutes, signed by the connected wallet with
-// personal_sign (the wallet shows it in full). The service checks every field. With `nonceUrl` the
-// nonce is one the service issued (GET /api/v1/siwe/nonce), good for one request: the staff reads.
+// personal_sign (the wallet shows it in full). The service checks every field; the nonce is one it
+// issued (GET /api/v1/siwe/nonce), good for one sign-in.
 import { showError, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { fetchJson } from "./common.js";
 
-const NONCE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 const VALID_MS = 10 * 60 * 1000;
-
-function nonce(length = 16) {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  return [...bytes].map((b) => NONCE_CHARS[b % NONCE_CHARS.length]).join("");
-}
 
 const iso = (date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -27,14 +21,14 @@ export function siweMessage({ address, chainId, statement, path, now = new Date(
     `URI: ${location.origin}${path}`,
     "Version: 1",
     `Chain ID: ${chainId}`,
-    `Nonce: ${issued || nonce()}`,
+    `Nonce: ${issued}`,
     `Issued At: ${iso(now)}`,
     `Expiration Time: ${iso(new Date(now.getTime() + VALID_MS))}`,
   ].join("\n");
 }
 
 /** {message, signature} from the connected wallet, or null (refused, or no wallet on this chain). */
-export async function signIn(status, statement, path, { nonceUrl } = {}) {
+export async function signIn(status, statement, path, nonceUrl) {
   if (!wallet.onChainOk()) {
     showStep(status, wallet.current().address ? "wallet.wrongChain" : "wallet.connectFirst");
     status.dataset.state = "error";
@@ -42,7 +36,7 @@ export async function signIn(status, statement, path, { nonceUrl } = {}) {
   }
   const { address } = wallet.current();
   try {
-    const issued = nonceUrl ? (await fetchJson(nonceUrl)).nonce : undefined;
+    const issued = (await fetchJson(nonceUrl)).nonce;
     const message = siweMessage({ address, chainId: wallet.expectedChainId(), statement, path, nonce: issued });
     showStep(status, "siwe.signInWallet");
     const signature = await wallet.signMessage(message);

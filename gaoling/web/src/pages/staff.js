@@ -31,7 +31,7 @@ export default async function staff(config) {
 
   /** Asks the service with a fresh staff sign-in; the answer, or null after showing why not. */
   async function ask(template, id, extra = {}) {
-    const proof = await signIn(status, STATEMENT, "/staff", { nonceUrl: `${config.service.base}/siwe/nonce` });
+    const proof = await signIn(status, STATEMENT, "/staff", `${config.service.base}/siwe/nonce`);
     if (!proof) return null;
     try {
       showStep(status, "staff.asking");
