@@ -6,6 +6,7 @@ add a glaze type. Addresses come from deployments/<chainId>.json unless --coupon
   ape run coupons exchange   --account ALICE --glaze 4 --sign-only > req.json
   ape run coupons exchange   --account RELAYER --relay req.json
   ape run coupons add-glaze  --account ADMIN --name-zh 青釉 --name-en "Celadon glaze" --price 250 --stock 200
+  ape run coupons publish-metadata --account ADMIN
 
 Before anything is sent, `exchange` checks the glaze exists, has stock, and that the member has
 the points; a relayed request is also checked for its nonce and deadline.
@@ -25,7 +26,8 @@ from gaoling import display
 from gaoling.cli import ChainCommand, Deployment, UserError, contract_option, deployment_option, group, journal
 from gaoling.display import address as full_address
 from gaoling.display import when
-from gaoling.fan import GlazeSpec, SignedExchange, add_glaze, list_glazes, relay_exchange, sign_exchange
+from gaoling.fan import (GlazeSpec, SignedExchange, add_glaze, base_uri, list_glazes, publish_glaze_metadata,
+                         relay_exchange, sign_exchange)
 
 console = display.console()
 coupons_option = contract_option("coupons")
@@ -146,17 +148,64 @@ def exchange(account, coupons_address, deployment, glaze_id, amount, sign_only, 
 @click.option("--price", type=int, required=True, help="Points per coupon (at least 1).")
 @click.option("--stock", type=int, required=True, help="Coupons available for exchange.")
 def add_glaze_command(account, coupons_address, deployment, name_zh, name_en, price, stock):
-    """Add a glaze type (admin). Its coupon metadata is not published yet: uri(id) points into the
-    glazes folder the deploy published, which has no file for the new id (docs/commands.md, "Not done yet")."""
+    """Add a glaze type (admin) with its coupon metadata: the glazes folder is published again with the
+    configured IPFS backend (the new glaze's JSON and swatch beside the others), the glaze added, and the
+    contract's base URI moved to the new folder."""
     try:
         spec = GlazeSpec(name_zh=name_zh, name_en=name_en, price=price, stock=stock)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise UserError(first["msg"], f"--{str(first['loc'][0]).replace('_', '-')}") from None
-    coupons = _coupons(deployment, coupons_address)
-    if not coupons.hasRole(b"\x00" * 32, account.address):
-        raise UserError(f"{account.address} does not hold DEFAULT_ADMIN_ROLE on GlazeCoupons {coupons.address}",
-                        "--account", "use the platform admin's account (or its Safe)")
+    coupons = _admin_coupons(deployment, coupons_address, account)
+    # Metadata first: once the glaze exists on chain, its file is already published.
+    expected_id = int(coupons.glazeCount()) + 1
+    base, _ = _publish(coupons, spec)
     glaze_id = add_glaze(coupons, spec, account)
     console.print(f"added glaze {glaze_id}: {spec.name_zh} / {spec.name_en}, {spec.price} points, "
                   f"stock {spec.stock}")
+    if glaze_id != expected_id:  # another admin added a glaze meanwhile: publish what is on chain now
+        base, _ = _publish(coupons, None)
+    _set_base(coupons, base, account)
+    console.print(f"uri({glaze_id}) = {coupons.uri(glaze_id)}")
+
+
+def _admin_coupons(deployment: Path | None, explicit: str | None, account: Any) -> Any:
+    coupons = _coupons(deployment, explicit)
+    if not coupons.hasRole(b"\x00" * 32, account.address):
+        raise UserError(f"{account.address} does not hold DEFAULT_ADMIN_ROLE on GlazeCoupons {coupons.address}",
+                        "--account", "use the platform admin's account (or its Safe)")
+    return coupons
+
+
+def _publish(coupons: Any, adding: GlazeSpec | None) -> tuple[str, Any]:
+    from gaoling.ipfs.backends import BackendError
+
+    try:
+        base, tree = publish_glaze_metadata(coupons, adding)
+    except (BackendError, OSError) as exc:
+        raise UserError(f"publishing the glaze metadata failed: {exc}", "GAOLING_IPFS_BACKEND",
+                        "check the IPFS backend (ape run ipfs status) and run the command again; nothing was "
+                        "sent") from None
+    console.print(f"glaze metadata: {len(tree.cids)} files and folders, root {tree.root_cid} ({tree.pin_status})")
+    return base, tree
+
+
+def _set_base(coupons: Any, base: str, account: Any) -> None:
+    if base_uri(coupons) == base:
+        console.print(f"base URI already {base}")
+        return
+    coupons.setBaseURI(base, sender=account)
+    console.print(f"base URI set to {base}")
+
+
+@cli.command("publish-metadata", cls=ChainCommand)
+@network_option()
+@account_option()
+@coupons_option
+@deployment_option
+def publish_metadata_command(account, coupons_address, deployment):
+    """Publish the glazes folder for every glaze on chain and point the contract's base URI at it
+    (admin). Safe to run again: an unchanged folder has the same CID and nothing is sent."""
+    coupons = _admin_coupons(deployment, coupons_address, account)
+    base, _ = _publish(coupons, None)
+    _set_base(coupons, base, account)

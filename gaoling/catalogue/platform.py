@@ -168,6 +168,17 @@ class PlatformNames:
     certificate: tuple[str, str] = ("Gaoling Firing Certificate", "GLFIRE")
 
 
+def glaze_files(glazes: list[GlazeText], image_uri) -> dict[str, bytes]:
+    """`glazes/<id>.json` and `images/glaze-<id>.png` for each glaze: the part of the platform tree
+    that is published again when a glaze is added after the deploy (gaoling.fan.coupons)."""
+    files: dict[str, bytes] = {}
+    for g in glazes:
+        data = _image(100 + g.glaze_id, GLAZE_TEXT.get(g.name_en, GLAZE_FALLBACK)[2])
+        files[f"images/glaze-{g.glaze_id}.png"] = data
+        files[f"glazes/{g.glaze_id}.json"] = to_json_bytes(glaze_json(g, image_uri(data)))
+    return files
+
+
 def platform_files(glazes: list[GlazeText], names: PlatformNames = PlatformNames(),
                    external_link: str | None = None, image_uri=None) -> dict[str, bytes]:
     """Every file of the platform metadata tree (see the module docstring).
@@ -181,9 +192,7 @@ def platform_files(glazes: list[GlazeText], names: PlatformNames = PlatformNames
         files[f"images/{name}.png"] = data
         return image_uri(data)
 
-    for g in glazes:
-        colour = GLAZE_TEXT.get(g.name_en, GLAZE_FALLBACK)[2]
-        files[f"glazes/{g.glaze_id}.json"] = to_json_bytes(glaze_json(g, image(f"glaze-{g.glaze_id}", 100 + g.glaze_id, colour)))
+    files.update(glaze_files(glazes, image_uri))
     name_en, name_zh = names.vouchers[0], CONTRACTS["vouchers"][1]
     for n, (status, spec) in enumerate(VOUCHER_STATES.items()):
         uri = image(f"voucher-{status}", 200 + n, spec[4])

@@ -21,9 +21,11 @@ from gaoling.fan.coupons import (
     GlazeSpec,
     SignedExchange,
     add_glaze,
+    base_uri,
     deploy_coupons,
     glaze_metadata,
     list_glazes,
+    publish_glaze_metadata,
     relay_exchange,
     sign_exchange,
 )
@@ -32,6 +34,6 @@ from gaoling.fan.points import MemberStatus, Rules, deploy_ledger, grant_recorde
 __all__ = [
     "CELADON", "CHECK_IN_TYPES", "DEFAULT_GLAZES", "EXCHANGE_TYPES", "FanInputError", "GlazeSpec",
     "MemberStatus", "RelayReport", "Rules", "SignedCheckIn", "SignedExchange", "add_glaze", "cst_day",
-    "day_label", "day_start", "deploy_coupons", "deploy_ledger", "glaze_metadata", "grant_recorder",
+    "base_uri", "day_label", "day_start", "deploy_coupons", "deploy_ledger", "glaze_metadata", "grant_recorder", "publish_glaze_metadata",
     "list_glazes", "member_status", "relay_check_ins", "relay_exchange", "sign_check_in", "sign_exchange",
 ]

@@ -200,6 +200,33 @@ def deploy_coupons(project: Any, admin: Any, ledger: Any, base_uri: str = "ipfs:
     return coupons
 
 
+def publish_glaze_metadata(coupons: Any, adding: GlazeSpec | None = None, backend: str | None = None,
+                           cid_version: int = 1) -> tuple[str, Any]:
+    """Publishes the glazes folder (one JSON and one swatch per glaze) for every glaze on chain, plus
+    `adding` as the next id, with the configured IPFS backend (or `backend`); returns the base URI to
+    set with `setBaseURI` and the published tree. The text of a glaze added after the deploy is its
+    on-chain names and a general glaze description (descriptions are not stored on chain)."""
+    from gaoling.catalogue.platform import GlazeText, glaze_files
+    from gaoling.ipfs import cid as cids
+    from gaoling.ipfs import publish_tree
+    from gaoling.ipfs.unixfs import Importer, ImportOptions
+
+    glazes = [GlazeText(g.glaze_id, g.name_en, g.name_zh) for g in list_glazes(coupons)]
+    if adding is not None:
+        glazes.append(GlazeText(len(glazes) + 1, adding.name_en, adding.name_zh))
+    hasher = Importer(ImportOptions(cid_version=cid_version))  # hashes only: the images' own CIDs
+    files = glaze_files(glazes, lambda data: f"ipfs://{cids.to_str(hasher.add_bytes(data).cid)}")
+    tree = publish_tree(files, "glaze coupons", backend=backend, cid_version=cid_version)
+    return tree.uri("glazes", directory=True), tree
+
+
+def base_uri(coupons: Any) -> str | None:
+    """The base the contract builds `uri(id)` from (read from glaze 1), or None without glazes."""
+    if int(coupons.glazeCount()) == 0:
+        return None
+    return str(coupons.uri(1)).removesuffix("1.json")
+
+
 def add_glaze(coupons: Any, spec: GlazeSpec, admin: Any) -> int:
     """Adds a glaze type (e.g. CELADON); returns its id."""
     receipt = coupons.addGlaze(spec.as_tuple(), sender=admin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from gaoling.demo import fan as demo
+from gaoling.ipfs import FsBlockstore, resolve_uri
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +35,7 @@ def _cli(name):
 
 @pytest.mark.parametrize("script, commands", [
     ("checkin", ["sign", "relay", "status"]),
-    ("coupons", ["list", "exchange", "add-glaze"]),
+    ("coupons", ["list", "exchange", "add-glaze", "publish-metadata"]),
 ])
 def test_every_command_has_help(script, commands):
     cli = _cli(script)
@@ -56,9 +58,12 @@ def _call(cli, name, **params):
         return command.callback(**params)
 
 
-def test_scripts_end_to_end(ledger, coupons, recorder, admin, alice, bob, relayer, chain, tmp_path, capsys):
+def test_scripts_end_to_end(ledger, coupons, recorder, admin, alice, bob, relayer, chain, tmp_path, capsys,
+                            monkeypatch):
     """sign -> relay -> status, and coupons list / exchange / add-glaze, through the command bodies."""
     checkin, coupons_cli = _cli("checkin"), _cli("coupons")
+    ipfs_store = tmp_path / "ipfs"
+    monkeypatch.setenv("GAOLING_IPFS_STORE", str(ipfs_store))
     out_path = tmp_path / "checkins.jsonl"
     chain.mine()
     for member in (alice, bob):
@@ -86,8 +91,22 @@ def test_scripts_end_to_end(ledger, coupons, recorder, admin, alice, bob, relaye
     with pytest.raises(click.ClickException, match="--price"):
         _call(coupons_cli, "add-glaze", deployment=None, account=admin, coupons_address=coupons.address, name_zh="青釉",
               name_en="Celadon glaze", price=0, stock=5)
+    capsys.readouterr()
     _call(coupons_cli, "add-glaze", deployment=None, account=admin, coupons_address=coupons.address, name_zh="青釉",
           name_en="Celadon glaze", price=250, stock=5)
+    added = capsys.readouterr().out
+    assert "added glaze 5" in added and "base URI set to ipfs://" in added
     _call(coupons_cli, "list", deployment=None, coupons_address=coupons.address)
     listing = capsys.readouterr().out
     assert "Celadon glaze" in listing and "999" in listing
+    # Every glaze, the new one included, has its metadata file in the published folder (ERC-1155: the
+    # URI MUST point to a JSON file), with its names and an image that resolves too.
+    store = FsBlockstore(ipfs_store)
+    for glaze_id in range(1, 6):
+        meta = json.loads(resolve_uri(store, coupons.uri(glaze_id)))
+        assert meta["properties"]["glaze_id"] == glaze_id
+        assert resolve_uri(store, meta["image"]).startswith(b"\x89PNG")
+    assert json.loads(resolve_uri(store, coupons.uri(5)))["name"] == "Celadon glaze · 青釉"
+    # Run again: the same folder (same CID), so nothing is sent.
+    _call(coupons_cli, "publish-metadata", deployment=None, account=admin, coupons_address=coupons.address)
+    assert "base URI already ipfs://" in capsys.readouterr().out
