@@ -7,6 +7,9 @@
     ape run crowdfund claim    --campaign-id 1
     ape run crowdfund refund   --campaign-id 1 [--to 0x..]
     ape run crowdfund status   --campaign-id 1 [--pledger 0x..]
+    ape run crowdfund cancel   --campaign-id 1                 (issuer, before the deadline)
+    ape run crowdfund deliver  --campaign-id 1                 (issuer: mint every unclaimed pledge)
+    ape run crowdfund release  --campaign-id 1 [--payee 0x..]  (anyone: pay the payees their shares)
 
 The crowdfund's address comes from --crowdfund, else $GAOLING_CROWDFUND, else the deployment
 manifest (`deployments/<chainId>.json`, or --deployment PATH). Every command takes Ape's --network;
@@ -181,3 +184,67 @@ def status(address, deployment, campaign_id, pledger):
             raise UserError(str(exc), "--pledger") from None
         pledge = cf.pledge_status(crowdfund, campaign_id, who, now, state)
         console.print(display.pairs(f"Pledge of {who}", pledge.rows()))
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+def cancel(account, address, deployment, campaign_id):
+    """Cancel a campaign before its deadline (issuer), even with its goal met: every pledger may then
+    take a full refund, nothing is paid to anyone else."""
+    crowdfund = _crowdfund(address, deployment)
+    raised = _run(cf.cancel, crowdfund, campaign_id, account, int(chain.pending_timestamp))
+    console.print(f"[green]Campaign #{campaign_id} cancelled[/]: {cf.format_wei(raised)} is now refundable to its "
+                  f"pledgers (`ape run crowdfund refund --campaign-id {campaign_id}`).")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+@click.option("--batch-size", type=int, default=cf.MAX_DELIVERY_BATCH, show_default=True,
+              help=f"Pledgers per transaction (at most {cf.MAX_DELIVERY_BATCH}, the contract's limit).")
+def deliver(account, address, deployment, campaign_id, batch_size):
+    """Mint every unclaimed pledge of a succeeded campaign to its pledger (issuer), with their
+    vouchers and points, so that nobody has to claim; finalizes first if due. Safe to run again."""
+    crowdfund = _crowdfund(address, deployment)
+    with console.status("delivering...") as shown:
+        served = _run(cf.deliver, crowdfund, campaign_id, account, int(chain.pending_timestamp),
+                      chain.blocks.head.number, batch_size,
+                      lambda done, total: shown.update(f"delivered to {done} of {total} pledgers"))
+    console.print(f"[green]Delivered[/] campaign #{campaign_id} to {served} pledger(s)" +
+                  ("" if served else ": nothing left to deliver (every pledge claimed or delivered)") + ".")
+
+
+@cli.command(cls=ChainCommand)
+@network_option()
+@account_option()
+@crowdfund_option
+@deployment_option
+@campaign_id_option
+@click.option("--payee", default=None, help="Only this payee (default: every payee with a share to release).")
+def release(account, address, deployment, campaign_id, payee):
+    """Pay a succeeded campaign's payees their shares (anyone may send it; the ETH always goes to the
+    payee)."""
+    from gaoling.inputs import parse_address
+
+    crowdfund = _crowdfund(address, deployment)
+    if payee is not None:
+        try:
+            payees = [parse_address(payee)]
+        except ValueError as exc:
+            raise UserError(str(exc), "--payee") from None
+    else:
+        state = _run(cf.status, crowdfund, campaign_id, int(chain.pending_timestamp))
+        payees = [p.address for p in state.payees if p.releasable > 0]
+        if not payees:
+            raise UserError(f"campaign {campaign_id} has nothing to release ({state.phase})", "--campaign-id",
+                            "payees are paid once the campaign has succeeded (finalize first)")
+    for who in payees:
+        amount = _run(cf.release, crowdfund, campaign_id, who, account)
+        console.print(f"[green]Released[/] {cf.format_wei(amount)} to {who}.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Callable
 
 from eth_utils import keccak
 
@@ -26,6 +26,8 @@ UINT96_MAX = 2**96 - 1
 MINTER_ROLE = keccak(text="MINTER_ROLE")
 GRANTER_ROLE = keccak(text="GRANTER_ROLE")
 PURCHASE_RECORDER_ROLE = keccak(text="PURCHASE_RECORDER_ROLE")
+ISSUER_ROLE = keccak(text="ISSUER_ROLE")
+MAX_DELIVERY_BATCH = 50  # GaolingCrowdfund.MAX_DELIVERY_BATCH
 
 
 class CrowdfundInputError(ValueError):
@@ -512,6 +514,53 @@ def refund(crowdfund: Any, campaign_id: int, account: Any, now: int, to: str | N
     else:
         crowdfund.refund(campaign_id, sender=account)
     return amount
+
+
+def _require_issuer(crowdfund: Any, account: Any) -> None:
+    if not crowdfund.hasRole(ISSUER_ROLE, _address(account)):
+        raise CrowdfundInputError("account", f"{_address(account)} does not hold ISSUER_ROLE on the crowdfund "
+                                             f"{crowdfund.address}; use the studio's issuer account")
+
+
+def cancel(crowdfund: Any, campaign_id: int, account: Any, now: int) -> int:
+    """Cancels a campaign before its deadline (issuer), even with its goal met; every pledger may then
+    take a full refund. Returns the wei that became refundable."""
+    _require_issuer(crowdfund, account)
+    state = status(crowdfund, campaign_id, now)
+    if state.status != Status.FUNDING or state.ended:
+        raise CrowdfundInputError("campaign_id", f"campaign {campaign_id} can no longer be cancelled ({state.phase}):"
+                                                 " only before its deadline")
+    crowdfund.cancel(campaign_id, sender=account)
+    return state.raised
+
+
+def undelivered_pledgers(crowdfund: Any, campaign_id: int, stop_block: int) -> list[str]:
+    """Pledgers of `campaign_id` whose pieces are still unminted (from the Pledged events up to
+    `stop_block`, kept when their pledge is still held), in first-pledge order."""
+    seen: dict[str, None] = {}
+    for log in crowdfund.Pledged.range(0, stop_block + 1, search_topics={"campaignId": campaign_id}):
+        seen.setdefault(_address(log.pledger), None)
+    return [who for who in seen if _pledged(crowdfund, campaign_id, who) > 0]
+
+
+def deliver(crowdfund: Any, campaign_id: int, account: Any, now: int, stop_block: int,
+            batch_size: int = MAX_DELIVERY_BATCH, progress: Callable[[int, int], None] | None = None) -> int:
+    """Mints every unclaimed pledge of a succeeded campaign to its pledger (issuer), finalizing first
+    if due, in batches of `batch_size`; `progress(done, total)` after each. Returns pledgers served."""
+    if not 1 <= batch_size <= MAX_DELIVERY_BATCH:
+        raise CrowdfundInputError("batch_size", f"{batch_size} is outside 1..{MAX_DELIVERY_BATCH}, the contract's "
+                                                "limit per transaction")
+    _require_issuer(crowdfund, account)
+    state = _finalize_if_due(crowdfund, campaign_id, account, status(crowdfund, campaign_id, now))
+    if state.status != Status.SUCCEEDED:
+        raise CrowdfundInputError("campaign_id", f"campaign {campaign_id} has not succeeded ({state.phase}); "
+                                                 "only a succeeded campaign's pieces are delivered")
+    pending = undelivered_pledgers(crowdfund, campaign_id, stop_block)
+    for start in range(0, len(pending), batch_size):
+        crowdfund.deliver(campaign_id, pending[start:start + batch_size], sender=account)
+        if progress:
+            progress(min(start + batch_size, len(pending)), len(pending))
+    return len(pending)
 
 
 def release(crowdfund: Any, campaign_id: int, payee: str, account: Any) -> int:

@@ -105,7 +105,8 @@ def test_every_command_has_help():
     cli = _cli().cli
     runner = CliRunner()
     assert runner.invoke(cli, ["--help"]).exit_code == 0
-    assert set(cli.commands) == {"create", "pledge", "withdraw", "finalize", "claim", "refund", "status"}
+    assert set(cli.commands) == {"create", "pledge", "withdraw", "finalize", "claim", "refund", "status", "cancel",
+                                 "deliver", "release"}
     for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, result.output
@@ -151,3 +152,49 @@ def test_create_pledge_and_status_through_ape_run(world, crowdfund, chain, monke
     assert "withdraw" in mine.stdout
     bad = _ape(chain, "status", "--campaign-id", "1", "--pledger", "0x12", *common)
     assert bad.returncode == 2 and "--pledger" in bad.stderr and "Traceback" not in bad.stderr + bad.stdout
+
+
+def test_the_issuer_cancels_delivers_and_releases_through_ape_run(world, crowdfund, chain, accounts):
+    """The issuer's side as users run it: cancel (refused to a non-issuer), deliver every pledge of a
+    succeeded campaign in batches (a rerun has nothing left), and release the payees' shares."""
+    from tests.crowdfund.helpers import CANCELLED, PHYSICAL_PRICE
+
+    common = ["--crowdfund", crowdfund.address]
+    assert world.admin.address == accounts[0].address  # TEST::0
+    doomed = world.create()
+    world.pledge(doomed, accounts[2], 0, 1)
+    refused = _ape(chain, "cancel", "--campaign-id", str(doomed), "--account", "TEST::2", *common)
+    assert refused.returncode == 2 and "--account" in refused.stderr and "ISSUER_ROLE" in refused.stderr
+    assert "Traceback" not in refused.stderr + refused.stdout
+    cancelled = _ape(chain, "cancel", "--campaign-id", str(doomed), "--account", "TEST::0", *common)
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert "cancelled" in cancelled.stdout and "0.01 ether" in cancelled.stdout
+    assert int(crowdfund.campaign(doomed).status) == CANCELLED
+
+    won = world.create()
+    pledgers = (accounts[2], accounts[3], accounts[4])
+    for who in pledgers:
+        world.pledge(won, who, 1, 2)  # 3 x 2 physical pieces = 0.3 ether, over the 0.2 goal
+    supply = int(world.edition.totalMinted())
+    chain.mine(timestamp=world.deadline(won) + 1)  # a block past the deadline, as another process sees it
+    delivered = _ape(chain, "deliver", "--campaign-id", str(won), "--batch-size", "2", "--account", "TEST::0", *common)
+    assert delivered.returncode == 0, delivered.stderr
+    assert f"Delivered campaign #{won} to 3 pledger(s)" in delivered.stdout
+    assert int(world.edition.totalMinted()) == supply + 6
+    assert all(int(world.edition.balanceOf(who)) >= 2 for who in pledgers)
+    again = _ape(chain, "deliver", "--campaign-id", str(won), "--account", "TEST::0", *common)
+    assert again.returncode == 0 and "nothing left to deliver" in again.stdout
+    too_big = _ape(chain, "deliver", "--campaign-id", str(won), "--batch-size", "51", "--account", "TEST::0", *common)
+    assert too_big.returncode == 2 and "--batch-size" in too_big.stderr
+
+    before = {p: int(chain.provider.get_balance(p)) for p in (world.studio.address, world.artist.address)}
+    paid = _ape(chain, "release", "--campaign-id", str(won), "--account", "TEST::2", *common)
+    assert paid.returncode == 0, paid.stderr
+    raised = 6 * PHYSICAL_PRICE
+    assert int(chain.provider.get_balance(world.studio.address)) - before[world.studio.address] == raised * 7 // 10
+    assert int(chain.provider.get_balance(world.artist.address)) - before[world.artist.address] == raised * 3 // 10
+    assert world.studio.address in paid.stdout and world.artist.address in paid.stdout
+    nothing = _ape(chain, "release", "--campaign-id", str(won), "--account", "TEST::2", *common)
+    assert nothing.returncode == 2 and "--campaign-id" in nothing.stderr and "nothing to release" in nothing.stderr
+    world.assert_conserved()
+
