@@ -57,6 +57,17 @@ def cli():
     pass
 
 
+def campaign_command(sends: bool):
+    """A `crowdfund` subcommand about one campaign: --network, --account if it sends a transaction,
+    --crowdfund, --deployment and --campaign-id, in that order."""
+    def wrap(func):
+        for option in reversed((network_option(), *((account_option(),) if sends else ()), crowdfund_option,
+                                deployment_option, campaign_id_option)):
+            func = option(func)
+        return cli.command(cls=ChainCommand)(func)
+    return wrap
+
+
 @cli.command(cls=ChainCommand)
 @network_option()
 @account_option()
@@ -91,12 +102,7 @@ def create(account, address, deployment, config_path, name, edition):
                   f"{len(spec.tiers)} tiers, deadline {cf.format_time(spec.deadline)}.")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 @click.option("--tier", type=int, required=True, help="Tier index (see `status`).")
 @click.option("--quantity", type=int, default=1, show_default=True, help="Pieces to pledge.")
 def pledge(account, address, deployment, campaign_id, tier, quantity):
@@ -108,12 +114,7 @@ def pledge(account, address, deployment, campaign_id, tier, quantity):
                   f"Campaign: {state.progress_bar()}, {cf.format_left(state.seconds_left)} left.")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 @to_option
 def withdraw(account, address, deployment, campaign_id, to):
     """Take back your whole pledge before the deadline."""
@@ -122,12 +123,7 @@ def withdraw(account, address, deployment, campaign_id, to):
     console.print(f"[green]Withdrew[/] {cf.format_wei(amount)} to {to or account.address}.")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 def finalize(account, address, deployment, campaign_id):
     """End a campaign after its deadline (anyone may): Succeeded or Failed."""
     crowdfund = _crowdfund(address, deployment)
@@ -136,12 +132,7 @@ def finalize(account, address, deployment, campaign_id):
     console.print(f"[green]Campaign #{campaign_id} {outcome.name.lower()}[/]: {what}.")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 def claim(account, address, deployment, campaign_id):
     """Mint your pieces of a succeeded campaign (and vouchers for physical tiers)."""
     crowdfund = _crowdfund(address, deployment)
@@ -149,12 +140,7 @@ def claim(account, address, deployment, campaign_id):
     console.print(f"[green]Claimed[/] {quantity} piece(s): tokens #{first}..#{first + quantity - 1}.")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 @to_option
 def refund(account, address, deployment, campaign_id, to):
     """Take your full refund from a failed or cancelled campaign (no deadline, no fee)."""
@@ -163,11 +149,7 @@ def refund(account, address, deployment, campaign_id, to):
     console.print(f"[green]Refunded[/] {cf.format_wei(amount)} to {to or account.address}.")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=False)
 @click.option("--pledger", default=None, help="Also show this address's pledge and what it may do now.")
 def status(address, deployment, campaign_id, pledger):
     """Show a campaign: progress toward the goal, time left (CST and UTC), tiers, payees, money held."""
@@ -186,12 +168,7 @@ def status(address, deployment, campaign_id, pledger):
         console.print(display.pairs(f"Pledge of {who}", pledge.rows()))
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 def cancel(account, address, deployment, campaign_id):
     """Cancel a campaign before its deadline (issuer), even with its goal met: every pledger may then
     take a full refund, nothing is paid to anyone else."""
@@ -201,12 +178,7 @@ def cancel(account, address, deployment, campaign_id):
                   f"pledgers (`ape run crowdfund refund --campaign-id {campaign_id}`).")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 @click.option("--batch-size", type=int, default=cf.MAX_DELIVERY_BATCH, show_default=True,
               help=f"Pledgers per transaction (at most {cf.MAX_DELIVERY_BATCH}, the contract's limit).")
 def deliver(account, address, deployment, campaign_id, batch_size):
@@ -221,12 +193,7 @@ def deliver(account, address, deployment, campaign_id, batch_size):
                   ("" if served else ": nothing left to deliver (every pledge claimed or delivered)") + ".")
 
 
-@cli.command(cls=ChainCommand)
-@network_option()
-@account_option()
-@crowdfund_option
-@deployment_option
-@campaign_id_option
+@campaign_command(sends=True)
 @click.option("--payee", default=None, help="Only this payee (default: every payee with a share to release).")
 def release(account, address, deployment, campaign_id, payee):
     """Pay a succeeded campaign's payees their shares (anyone may send it; the ETH always goes to the
