@@ -65,9 +65,17 @@ def cst(seconds: int) -> str:
 def test_pledge_moves_the_bar_withdraw_pledge_again_and_claim_after_the_deadline(
         open_wallet, server, accounts, chain, project, contracts, crowdfund, open_campaign):
     cid = open_campaign()
-    alice = accounts[1]
+    alice, friend = accounts[1], accounts[4]
+    # A shared link from a member who has bought: the first pledge records the referrer first.
+    ledger = project.PointsLedger.at(contracts["points"])
+    recorder = ledger.PURCHASE_RECORDER_ROLE()
+    ledger.grantRole(recorder, accounts[0], sender=accounts[0])
+    ledger.recordPurchase(friend, 0, 30, sender=accounts[0])
+    ledger.revokeRole(recorder, accounts[0], sender=accounts[0])
+    assert not ledger.memberOf(alice).purchased and ledger.memberOf(friend).purchased
+    friend_points = int(ledger.pointsOf(friend))
     page, wallet = open_wallet(alice)
-    goto(page, server, "/crowdfund")
+    goto(page, server, f"/crowdfund?ref={friend.address}")
     card = page.locator(f".campaign[data-campaign='{cid}']")
     card.wait_for()
     assert card.get_attribute("data-state") == "funding"
@@ -97,6 +105,7 @@ def test_pledge_moves_the_bar_withdraw_pledge_again_and_claim_after_the_deadline
     page.fill("#pledge-quantity", "2")                     # tier 1 (digital) is chosen first
     page.click("#pledge-button")
     page.wait_for_selector("#campaign-status[data-state=confirmed]", timeout=30_000)
+    assert ledger.memberOf(alice).referrer == friend.address   # setReferrer went out before the pledge
     bar = page.locator("#campaign-facts [role=progressbar]")
     page.wait_for_selector("#campaign-facts [role=progressbar][data-bps='3333']")
     assert bar.get_attribute("aria-valuenow") == "33.33" and "0.1 ETH" in bar.get_attribute("aria-valuetext")
@@ -133,7 +142,9 @@ def test_pledge_moves_the_bar_withdraw_pledge_again_and_claim_after_the_deadline
     assert vouchers.balanceOf(alice) == 1                  # the fired piece's voucher
     assert crowdfund.campaign(cid).status == cf.Status.SUCCEEDED
     sent = [c["params"][0]["data"][:10] for c in wallet.calls if c["method"] == "eth_sendTransaction"]
-    assert len(sent) == 5                                  # pledge, withdraw, pledge, finalize, claim
+    assert len(sent) == 6                        # setReferrer, pledge, withdraw, pledge, finalize, claim
+    assert sent[0] == "0xa18a7bfc"               # setReferrer(address), only once and before the first pledge
+    assert int(ledger.pointsOf(friend)) == friend_points + 100   # the claim was alice's first purchase
     page.wait_for_selector("body[data-campaign-state=succeeded]")
     page.wait_for_selector(f"#pledge-facts .claimed[data-token-ids='{token}'] a[href='/piece/{SLUG}/{token}']")
     assert page.locator("#claim").is_hidden()

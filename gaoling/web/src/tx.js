@@ -38,6 +38,19 @@ function hashLink(hash) {
     : el("code", { class: "hash", "data-hash": hash, title: hash, text: short });
 }
 
+/** Simulates `call` as the connected wallet: false, with the decoded reason shown, when the chain
+ * would refuse it (so that nothing is sent ahead of a purchase that cannot go through). */
+export async function check(status, call) {
+  try {
+    showStep(status, "tx.checking");
+    await wallet.reader().simulateContract({ ...call, account: wallet.current().address });
+    return true;
+  } catch (error) {
+    showError(status, error, call.address);
+    return false;
+  }
+}
+
 /** Sends `call` ({address, abi, functionName, args, value}); returns the receipt, or null on failure. */
 export async function send(status, call) {
   if (!wallet.onChainOk()) {

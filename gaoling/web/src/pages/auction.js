@@ -9,6 +9,7 @@ import { pageLang, t } from "../i18n.js";
 import { send, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { chainNow, contract, gatewayUrl, metadata, read, requireWallet } from "./common.js";
+import { recordReferrer } from "./referral.js";
 
 const STATUS = ["none", "live", "settled", "cancelled", "failed"];
 
@@ -120,7 +121,10 @@ export default async function auction(config) {
     event.preventDefault();
     let value;
     try { value = parseEther(bidInput.value.trim()); } catch { showStep(status, "auction.badAmount"); status.dataset.state = "error"; return; }
-    if (await send(status, { ...house, functionName: "createBid", args: [id], value })) await refresh();
+    // A shared ?ref= link is recorded before the member's first purchase (winning counts as one).
+    const bid = { ...house, functionName: "createBid", args: [id], value };
+    if (!(await recordReferrer(config, status, wallet.current().address, bid))) return;
+    if (await send(status, bid)) await refresh();
   });
   settleButton.addEventListener("click", async () => {
     if (await send(status, { ...house, functionName: "settle", args: [id] })) await refresh();

@@ -10,6 +10,7 @@ import { pageLang, t } from "../i18n.js";
 import { send, showError, showStep } from "../tx.js";
 import * as wallet from "../wallet.js";
 import { contract, fetchJson, requireWallet } from "./common.js";
+import { recordReferrer } from "./referral.js";
 
 const REFRESH_MS = 2000;
 
@@ -193,7 +194,10 @@ export async function campaign(config) {
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      if (await send(status, { ...crowdfund, functionName: "pledge", args: [id, BigInt(tier.value), BigInt(n)], value: price * BigInt(n) })) await refresh();
+      // A shared ?ref= link is recorded before the first purchase (a succeeded pledge is one).
+      const call = { ...crowdfund, functionName: "pledge", args: [id, BigInt(tier.value), BigInt(n)], value: price * BigInt(n) };
+      if (!(await recordReferrer(config, status, wallet.current().address, call))) return;
+      if (await send(status, call)) await refresh();
     } finally {
       button.disabled = false;
     }

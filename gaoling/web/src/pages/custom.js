@@ -10,6 +10,7 @@ import * as wallet from "../wallet.js";
 import { contract, gatewayUrl, read, requireWallet } from "./common.js";
 import { chainFacts, post, problemText } from "./service.js";
 import { glazes } from "./coupons.js";
+import { recordReferrer } from "./referral.js";
 
 const SHIPPING_INTAKE = { ShippingIntake: [{ name: "holder", type: "address" }, { name: "voucherId", type: "uint256" },
   { name: "issuedAt", type: "uint256" }] };
@@ -147,7 +148,9 @@ export default async function custom(config) {
     const option = $("#buy-token").selectedOptions[0];
     if (!option) return;
     const [collection, id] = option.value.split(":");
-    if (await send(status, { ...vouchers, functionName: "buy", args: [collection, BigInt(id)], value: BigInt(option.dataset.price) })) await refresh();
+    const call = { ...vouchers, functionName: "buy", args: [collection, BigInt(id)], value: BigInt(option.dataset.price) };
+    if (!(await recordReferrer(config, status, wallet.current().address, call))) return;  // ?ref= before a first purchase
+    if (await send(status, call)) await refresh();
   });
   wallet.subscribe(() => refresh());
   await refresh();

@@ -87,11 +87,11 @@ export default async function mint(config) {
       if (quantity < 1n || quantity > limit) { showStep(status, "mint.quantityRange", { max: limit.toString() }); status.dataset.state = "error"; return; }
       form.querySelector("button").disabled = true;
       try {
-        if (!(await recordReferrer(config, status, address))) return;
         const value = phase.price * quantity;
         const call = phase.key === "allowlist"
           ? { ...edition, functionName: "mintAllowlist", args: [quantity, listed, proof], value }
           : { ...edition, functionName: "mintPublic", args: [quantity], value };
+        if (!(await recordReferrer(config, status, address, call))) return;
         const receipt = await send(status, call);
         if (!receipt) return;
         const ids = [];

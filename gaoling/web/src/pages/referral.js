@@ -8,7 +8,7 @@ import { getAddress, isAddress, zeroAddress } from "viem";
 import { el } from "../dom.js";
 import { shortAddress } from "../format.js";
 import { LANGS, pageLang, t } from "../i18n.js";
-import { send } from "../tx.js";
+import { check, send, showStep } from "../tx.js";
 import { contract, read } from "./common.js";
 
 const KEY = "gaoling.ref";
@@ -66,11 +66,14 @@ export function referralLine(facts, onForget) {
   return line;
 }
 
-/** Sends setReferrer when the member's referral is pending; false when it was not sent (declined,
- * or refused by the chain: the status says why, and the purchase waits). */
-export async function recordReferrer(config, status, member) {
+/** Sends setReferrer when the member's referral is pending, once `purchase` (the call it goes before)
+ * is known to go through; false when it was not sent (the purchase would fail, declined, or refused
+ * by the chain: the status says why, and the purchase waits). */
+export async function recordReferrer(config, status, member, purchase) {
+  showStep(status, "tx.checking");  // at once: the click is answered before the chain reads
   const facts = await referralOf(config, member);
   if (facts.state !== "pending") return true;
+  if (!(await check(status, purchase))) return false;
   const ledger = contract("PointsLedger", config.contracts.points);
   return Boolean(await send(status, { ...ledger, functionName: "setReferrer", args: [facts.referrer] }));
 }
