@@ -40,10 +40,14 @@ def _service_throughput() -> dict:
 
 @click.command(cls=ConnectedProviderCommand)
 @network_option(default="ethereum:local:foundry")
-@click.option("--skip-throughput", is_flag=True, help="Measure gas only (the IPFS build race takes a minute).")
+@click.option("--skip-throughput", is_flag=True,
+              help="Measure gas and the page bundle only; keep the last throughput figures (the throughput "
+                   "runs take several minutes).")
 def cli(skip_throughput: bool):
-    """Measure gas (deterministic) and IPFS build throughput (as a ratio to ipfs-car, same run),
-    then write BENCHMARKS.md, benchmarks/gas.json and benchmarks/throughput.json."""
+    """Measure gas (deterministic) and throughput, each beside its peer in the same run: the IPFS
+    build against ipfs-car, the analytics indexer against a bare web3.py loop, the service's check-in
+    intake against a bare endpoint; then write BENCHMARKS.md, benchmarks/gas.json and
+    benchmarks/throughput.json."""
     ctx = BenchContext(project=project, accounts=accounts.test_accounts, chain=chain)
     with console.status("measuring gas...") as status:
         gas, missing = measure_gas(ctx, on_module=lambda name: status.update(f"measuring gas: {name}"))
