@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,11 +60,21 @@ class Live:
 @contextmanager
 def _on(project, choice: str, **settings):
     from ape import chain, networks
+    from ape.exceptions import RPCTimeoutError
 
     chain.contracts.clear_local_caches()
     try:
-        with networks.parse_network_choice(choice, provider_settings=settings or None,
-                                           disconnect_after=True) as provider:
+        with ExitStack() as stack:
+            # Ape waits a fixed 20 s for a node process it starts (here anvil forking the upstream);
+            # on two loaded cores that start was once slower, so it gets one more try.
+            for attempt in range(2):
+                try:
+                    provider = stack.enter_context(networks.parse_network_choice(
+                        choice, provider_settings=settings or None, disconnect_after=True))
+                    break
+                except RPCTimeoutError:
+                    if attempt:
+                        raise
             yield provider
     finally:
         chain.contracts.clear_local_caches()
