@@ -28,7 +28,7 @@ def start_anvil(*extra: str) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([binary, "--port", str(port), "--hardfork", "cancun", "--silent", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):  # wait for the RPC port, at most ~10 s
+    for _ in range(1200):  # wait for the RPC port, at most ~60 s (a forking start on loaded cores is slow)
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return proc, url
