@@ -2,8 +2,8 @@
 
     POST /api/v1/staff/tracking/{voucherId}  {message, signature, tracking} -> {commitment, salt}
 
-Sign-In with Ethereum by a FULFILMENT_ROLE holder, checked by the service's own `verify_staff`
-(gaoling.service.api.shipping), for a voucher that is fired and waiting to ship. The commitment is
+Sign-In with Ethereum by a FULFILMENT_ROLE holder, checked by the service's one SIWE check
+(`gaoling.service.auth.verify_siwe`, as for the staff shipping read), for a voucher that is fired and waiting to ship. The commitment is
 `gaoling.voucher.shipping.commit_tracking(tracking, salt)` with a fresh random salt: the very one
 `ape run fulfil ship` publishes, so a guessed tracking number cannot be checked against the chain
 without the salt. The staff wallet then sends `markShipped(voucherId, commitment)` itself; the
@@ -32,7 +32,7 @@ class TrackingBody(BaseModel):
 
 @router.post("/staff/tracking/{voucher_id}", summary="Staff: the salted tracking commitment for markShipped (SIWE + role)")
 def tracking_commitment(voucher_id: int, body: TrackingBody, request: Request) -> dict:
-    from gaoling.service.api.shipping import StaffBody, verify_staff
+    from gaoling.service import auth
     from gaoling.voucher.chain import VoucherInputError
     from gaoling.voucher.shipping import commit_tracking, new_salt
 
@@ -40,7 +40,8 @@ def tracking_commitment(voucher_id: int, body: TrackingBody, request: Request) -
     if svc is None:
         raise Problem("unavailable", None, en="The staff endpoints need the platform service (`ape run serve`).",
                       zh="工作人员接口需要平台服务（`ape run serve`）。")
-    verify_staff(svc, request, StaffBody(message=body.message, signature=body.signature))
+    auth.verify_siwe(svc, request, auth.SiweProof(message=body.message, signature=body.signature), "vouchers",
+                     "FULFILMENT_ROLE")
     vouchers = svc.platform.get("vouchers")
     if not 1 <= voucher_id <= int(vouchers.totalIssued()):
         raise Problem("not-found", "voucher_id", en=f"voucher_id: voucher {voucher_id} does not exist.",

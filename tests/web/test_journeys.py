@@ -22,6 +22,16 @@ def no_serious_axe(page):
     assert found == [], found
 
 
+def open_kiln_queue(open_wallet, server, staff_account, voucher_id):
+    """The staff page, connected, with `voucher_id` waiting in the kiln queue: (page, wallet, its row)."""
+    staff, staff_wallet = open_wallet(staff_account, viewport=DESKTOP)
+    goto(staff, server, "/staff")
+    connect(staff)
+    item = f"#queue li[data-voucher='{voucher_id}']"
+    staff.wait_for_selector(f"{item}[data-status='1']")
+    return staff, staff_wallet, item
+
+
 def test_connect_on_the_wrong_chain_then_switch(open_wallet, server, accounts, chain):
     page, wallet = open_wallet(accounts[1], wrong_chain=True)
     goto(page, server, "/")
@@ -457,11 +467,7 @@ def test_redeem_ship_deliver_then_the_studio_reads_it_on_the_dashboard(
     assert [s["state"] for s in history] == ["confirmed"]   # the service matched the on-chain commitment
     assert vouchers.statusOf(voucher_id) == 1
 
-    staff, staff_wallet = open_wallet(accounts[0], viewport=DESKTOP)
-    goto(staff, server, "/staff")
-    connect(staff)
-    item = f"#queue li[data-voucher='{voucher_id}']"
-    staff.wait_for_selector(f"{item}[data-status='1']")
+    staff, staff_wallet, item = open_kiln_queue(open_wallet, server, accounts[0], voucher_id)
     staff.locator(f"{item} button.to-kiln").click()
     staff.wait_for_selector(f"{item}[data-status='2']", timeout=30_000)
     staff.fill(f"#photo-{voucher_id}", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku")
@@ -571,11 +577,7 @@ def test_failed_firing_refunded_on_the_staff_page_then_claimed_by_the_collector(
                    key=key_from_env(), chain_id=chain.chain_id)
     assert coupons.balanceOf(collector, 1) == 0
 
-    staff, staff_wallet = open_wallet(accounts[0], viewport=DESKTOP)
-    goto(staff, server, "/staff")
-    connect(staff)
-    item = f"#queue li[data-voucher='{voucher_id}']"
-    staff.wait_for_selector(f"{item}[data-status='1']")
+    staff, staff_wallet, item = open_kiln_queue(open_wallet, server, accounts[0], voucher_id)
     staff.locator(f"{item} button.to-kiln").click()
     staff.wait_for_selector(f"{item}[data-status='2'] button.failed", timeout=30_000)
     sent = len([c for c in staff_wallet.calls if c["method"] == "eth_sendTransaction"])

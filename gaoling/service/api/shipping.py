@@ -44,13 +44,6 @@ class IntakeBody(BaseModel):
 
 # Sign-In with Ethereum with a single-use nonce, by a holder of FULFILMENT_ROLE on the vouchers contract.
 STAFF = auth.require_siwe_role("vouchers", "FULFILMENT_ROLE")
-StaffBody = auth.SiweProof
-
-
-def verify_staff(svc: ServiceContext, request: Request, body: auth.SiweProof) -> str:
-    """The STAFF check as a function, for a route whose body carries more than the sign-in
-    (gaoling.web.staff's tracking commitment); the signer's address."""
-    return auth.verify_siwe(svc, request, body, "vouchers", "FULFILMENT_ROLE").address
 
 
 def store(svc: ServiceContext) -> ShippingStore:
